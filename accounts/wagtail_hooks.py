@@ -1,0 +1,78 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from lms.hooks import NavItem, Panel
+
+from . import services
+from .models import Organisation
+
+
+class OrganisationViewSet(ModelViewSet):
+    model = Organisation
+    icon = "group"
+    menu_label = _("Organisations")
+    menu_order = 300
+    add_to_admin_menu = True
+    list_display = ["display_name", "province_name", "kind", "year_founded", "staff_size"]
+    list_filter = ["province", "kind", "is_public"]
+    list_export = [
+        "name_km",
+        "name_en",
+        "province",
+        "kind",
+        "year_founded",
+        "staff_size",
+        "is_public",
+        "created_at",
+    ]
+    export_filename = "organisations"
+    search_fields = ["name_km", "name_en", "description"]
+    search_backend_name = None
+    form_fields = [
+        "name_km",
+        "name_en",
+        "slug",
+        "province",
+        "kind",
+        "year_founded",
+        "staff_size",
+        "focus_areas",
+        "working_languages",
+        "description",
+        "is_public",
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_organisation_viewset():
+    return OrganisationViewSet("organisations")
+
+
+@hooks.register("lms_dashboard_panels")
+def organisations_panel(request):
+    return Panel(
+        template="accounts/panels/organisations.html",
+        context={
+            "memberships": list(
+                request.user.memberships.select_related("organisation").order_by(
+                    "organisation__name_en"
+                )
+            ),
+            "invitations": list(services.open_invitations_for(request.user)),
+        },
+        order=900,
+    )
+
+
+@hooks.register("lms_nav_items")
+def organisations_nav(request):
+    if not request.user.is_authenticated:
+        return None
+    return NavItem(
+        label=_("My organisations"),
+        url=reverse("accounts:organisation_list"),
+        order=800,
+        active_prefix=reverse("accounts:organisation_list"),
+    )

@@ -1,0 +1,3 @@
+"""Public, language-neutral routes (verification links printed on PDFs)."""
+
+urlpatterns: list = []

@@ -1,0 +1,34 @@
+"""Rendering e-mails in the right language and handing them to a task.
+
+Templates come in pairs, ``<prefix>_subject.txt`` and ``<prefix>_message.txt``
+(as in allauth). The text is rendered now, so the task only sends.
+"""
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .tasks import send_email
+
+
+def render_email(template_prefix: str, context: dict, language: str | None = None):
+    with translation.override(language or translation.get_language()):
+        subject = render_to_string(f"{template_prefix}_subject.txt", context)
+        body = render_to_string(f"{template_prefix}_message.txt", context)
+    subject = " ".join(subject.splitlines()).strip()
+    return f"[CSO Academy] {subject}", body
+
+
+def send_templated_email(
+    template_prefix: str,
+    *,
+    to: list[str],
+    context: dict,
+    request=None,
+    language: str | None = None,
+) -> None:
+    """Render now (in ``language`` or the current one) and send in the background."""
+    from django.conf import settings
+
+    context = {"site_url": settings.SITE_URL.rstrip("/"), "request": request, **context}
+    subject, body = render_email(template_prefix, context, language)
+    send_email.enqueue(subject=subject, body=body, to=list(to))

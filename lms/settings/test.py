@@ -1,0 +1,27 @@
+"""Test settings: fast hashing, immediate tasks, and the same data stores as
+CI when ``DATABASE_URL`` / ``REDIS_URL`` are set (SQLite and in-memory
+otherwise, so the suite also runs on a bare laptop)."""
+
+from .base import *
+
+DEBUG = False
+SECRET_KEY = "test-only-key"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+
+if REDIS_URL:
+    # Keep test keys apart from anything else on the same Redis.
+    CACHES["default"]["KEY_PREFIX"] = "lms-test"
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "lms-test"
+else:
+    CACHES["default"]["LOCATION"] = "lms-test"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}

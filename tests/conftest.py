@@ -1,0 +1,119 @@
+"""Shared fixtures: an isolated media root, people, clients, and a browser."""
+
+import os
+import shutil
+
+import pytest
+from django.core.cache import cache
+
+from accounts.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits and cached fragments must not leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def password():
+    return "correct-horse-battery"
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(email="learner@example.org", display_name="Sokha")
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory(email="other@example.org", display_name="Dara")
+
+
+@pytest.fixture
+def user_client(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def organisation(db, user):
+    organisation = OrganisationFactory(name_en="Tonle Sap Women's Network", province="04")
+    MembershipFactory(user=user, organisation=organisation, role="representative")
+    return organisation
+
+
+# ---------------------------------------------------------------------------
+# Browser tests
+# ---------------------------------------------------------------------------
+
+CHROMIUM_PATHS = [
+    os.environ.get("CHROMIUM_PATH", ""),
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _chromium_path() -> str | None:
+    for path in CHROMIUM_PATHS:
+        if path and shutil.which(path):
+            return path
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Debian Chromium driven by Playwright.
+
+    Skipped with a message where Chromium is missing, except under CI
+    (``CI=true``), where a missing browser fails the run.
+    """
+    path = _chromium_path()
+    if path is None:
+        message = "Chromium not found (install it with `apt-get install -y chromium`)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread, which
+    # makes Django refuse ORM calls from test code; the tests themselves are
+    # synchronous, so this is safe here (never set it in application code).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

@@ -1,0 +1,4 @@
+"""WebSocket routes, mounted by ``lms.asgi`` behind the origin check and
+session authentication."""
+
+websocket_urlpatterns: list = []
