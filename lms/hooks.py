@@ -13,6 +13,8 @@ them. Every hook is listed here and in ``docs/architecture.md``:
     A named part of the personal-data export.
 ``lms_account_deletion(user) -> None``
     Called inside the deletion transaction, before the user row goes.
+``lms_attended_workshops(user, course_page) -> int``
+    Workshops attended that count toward a course's completion rule.
 """
 
 from __future__ import annotations
@@ -60,3 +62,8 @@ def personal_data(user) -> dict:
 
 def before_account_deletion(user) -> None:
     _collect("lms_account_deletion", user)
+
+
+def attended_workshops(user, course_page) -> int:
+    """Sum of attended workshops for a course, from every registered counter (0 if none)."""
+    return sum(_collect("lms_attended_workshops", user, course_page))
