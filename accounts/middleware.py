@@ -1,6 +1,8 @@
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 ADMIN_PREFIXES = ("/admin/",)
@@ -27,12 +29,13 @@ class StaffMFAMiddleware:
                 and (user.is_staff or user.has_perm("wagtailadmin.access_admin"))
                 and not is_mfa_enabled(user, types=["totp"])
             ):
-                messages.warning(
-                    request,
-                    _(
-                        "Set up two-factor authentication before you use the admin. "
-                        "It protects the people whose data the platform holds."
-                    ),
-                )
-                return redirect("mfa_activate_totp")
+                with translation.override(user.preferred_language):
+                    messages.warning(
+                        request,
+                        _(
+                            "Set up two-factor authentication before you use the admin. "
+                            "It protects the people whose data the platform holds."
+                        ),
+                    )
+                    return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

@@ -1,0 +1,50 @@
+"""Production settings refuse to start without their secrets."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION_ENV = {
+    "SECRET_KEY": "x" * 64,
+    "ALLOWED_HOSTS": "academy.example.org",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/lms",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def run_check(env_overrides: dict) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    env.update(env_overrides)
+    env["DJANGO_SETTINGS_MODULE"] = "lms.settings.production"
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    env = dict(PRODUCTION_ENV)
+    del env["SECRET_KEY"]
+    result = run_check(env)
+    assert result.returncode != 0
+    assert "The SECRET_KEY environment variable is required in production." in result.stderr
+
+
+def test_production_refuses_to_start_without_database_url():
+    env = dict(PRODUCTION_ENV)
+    del env["DATABASE_URL"]
+    result = run_check(env)
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+
+
+def test_production_starts_with_its_secrets():
+    result = run_check(PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
