@@ -156,3 +156,15 @@ def test_admin_login_goes_through_allauth(client):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_repeated_failed_logins_are_rate_limited(client):
+    """After five wrong passwords for one address, even the right one is refused for a while."""
+    UserFactory(email="target@example.org")
+    for _ in range(5):
+        client.post(url("account_login"), {"login": "target@example.org", "password": "wrong"})
+    response = client.post(
+        url("account_login"), {"login": "target@example.org", "password": "correct-horse-battery"}
+    )
+    assert "_auth_user_id" not in client.session
+    assert "Too many failed login attempts" in response.content.decode()
