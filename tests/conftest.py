@@ -112,8 +112,23 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, live_server):
+    """A phone-sized page on the live server. Any request to another host is
+    blocked and fails the test: pages must load nothing from third parties."""
     context = chromium.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    foreign = []
+    local_origin = live_server.url.rstrip("/")
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith((local_origin, "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            foreign.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    assert not foreign, f"requests to other hosts: {foreign}"
