@@ -1,0 +1,328 @@
+"""Workshops, their rooms' event logs, registrations, connections and attendance.
+
+A room's history is the ordered list of its ``RoomEvent`` rows. Their ``seq``
+numbers are allocated by ``workshops.services.record_event`` under the
+workshop row's lock (``Workshop.last_seq``), so they are gapless and
+increasing across every server process; a unique constraint backs that up.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import RoomEventQuerySet, WorkshopQuerySet
+
+
+class Workshop(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        LIVE = "live", _("Live")
+        ENDED = "ended", _("Ended")
+
+    class Audience(models.TextChoices):
+        SIGNED_IN = "signed_in", _("Anyone signed in")
+        COURSE = "course", _("Learners enrolled in a course")
+        PAIR = "pair", _("The two organisations of a mentoring pair")
+        INVITED = "invited", _("Invited people only")
+
+    title_km = models.CharField(_("title in Khmer"), max_length=200, blank=True)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    description_km = models.TextField(_("description in Khmer"), blank=True, max_length=4000)
+    description_en = models.TextField(_("description in English"), blank=True, max_length=4000)
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("host"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="hosted_workshops",
+    )
+    co_hosts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("co-hosts"),
+        related_name="co_hosted_workshops",
+        blank=True,
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        default=50,
+        help_text=_("Most people who can register, hosts not counted."),
+    )
+    audience = models.CharField(
+        _("who may join"), max_length=20, choices=Audience.choices, default=Audience.SIGNED_IN
+    )
+    invitees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited people"),
+        related_name="workshop_invitations",
+        blank=True,
+    )
+    video_url = models.URLField(
+        _("video-call link"),
+        blank=True,
+        help_text=_("Optional. Shown to participants in the room only."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True, editable=False)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True, editable=False)
+    pinned_notice = models.CharField(max_length=500, blank=True, editable=False)
+    # The room's sequence counter: the seq of its newest event. Only
+    # ``services.record_event`` changes it, inside the row lock.
+    last_seq = models.PositiveBigIntegerField(default=0, editable=False)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+        permissions = [("host_workshop", _("Can schedule and host live workshops"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="workshops_workshop_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("workshops:room", args=[self.pk])
+
+    def clean(self):
+        if not (self.title_km.strip() or self.title_en.strip()):
+            raise ValidationError(_("Give a title in Khmer, in English or in both."))
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must be after the start.")})
+        if self.starts_at and self.ends_at and self.ends_at - self.starts_at > timedelta(hours=12):
+            raise ValidationError({"ends_at": _("A workshop lasts at most 12 hours.")})
+
+    @property
+    def title(self) -> str:
+        if (get_language() or "km").startswith("km"):
+            return self.title_km or self.title_en
+        return self.title_en or self.title_km
+
+    @property
+    def description(self) -> str:
+        if (get_language() or "km").startswith("km"):
+            return self.description_km or self.description_en
+        return self.description_en or self.description_km
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status == self.Status.ENDED
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == self.Status.LIVE
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.status != self.Status.ENDED and self.ends_at > timezone.now()
+
+
+class Registration(models.Model):
+    """A person's place in a workshop: reminders and the calendar feed use it."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workshop_registrations"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reminded_24h_at = models.DateTimeField(null=True, blank=True)
+    reminded_1h_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "user"], name="workshops_registration_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.workshop}"
+
+
+class Participant(models.Model):
+    """A person in a room: the name others see and the host's decisions about them.
+
+    Created on first connection. Its ``pk`` is the participant id of the
+    protocol, so user ids are never sent to other people.
+    """
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workshop_participations"
+    )
+    display_name = models.CharField(max_length=80)
+    is_muted = models.BooleanField(default=False)
+    is_removed = models.BooleanField(default=False)
+    hand_raised = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "user"], name="workshops_participant_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class RoomEvent(models.Model):
+    """One stored event of a room. Never updated: later events refer to it by ``seq``."""
+
+    class Kind(models.TextChoices):
+        CHAT_MESSAGE = "chat.message", _("Chat message")
+        CHAT_DELETED = "chat.deleted", _("Message deleted")
+        HAND_RAISED = "hand.raised", _("Hand raised")
+        HAND_LOWERED = "hand.lowered", _("Hand lowered")
+        QUESTION_ASKED = "question.asked", _("Question asked")
+        QUESTION_UPVOTED = "question.upvoted", _("Question upvoted")
+        QUESTION_ANSWERED = "question.answered", _("Question answered")
+        POLL_OPENED = "poll.opened", _("Poll opened")
+        POLL_VOTED = "poll.voted", _("Poll vote")
+        POLL_CLOSED = "poll.closed", _("Poll closed")
+        PARTICIPANT_MUTED = "participant.muted", _("Participant muted")
+        PARTICIPANT_UNMUTED = "participant.unmuted", _("Participant unmuted")
+        PARTICIPANT_REMOVED = "participant.removed", _("Participant removed")
+        WORKSHOP_STARTED = "workshop.started", _("Workshop started")
+        WORKSHOP_ENDED = "workshop.ended", _("Workshop ended")
+        NOTICE_PINNED = "notice.pinned", _("Notice pinned")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    client_id = models.CharField(max_length=64, blank=True)
+    # Refers to an earlier event (the message deleted, the question upvoted,
+    # the poll voted in), so that state queries stay indexed.
+    target_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = RoomEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["workshop", "seq"]
+        verbose_name = _("room event")
+        verbose_name_plural = _("room events")
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "seq"], name="workshops_event_seq_unique"),
+            models.UniqueConstraint(
+                fields=["workshop", "actor", "client_id"],
+                condition=~Q(client_id=""),
+                name="workshops_event_client_id_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["workshop", "kind", "target_seq"])]
+
+    def __str__(self) -> str:
+        return f"{self.workshop_id}#{self.seq} {self.kind}"
+
+
+class Connection(models.Model):
+    """One WebSocket connection to a room: presence and attendance come from these.
+
+    ``last_seen_at`` moves with the client's heartbeats, so a connection that
+    vanished without a goodbye (a dead phone, a killed server process) is
+    closed by the sweeper at its last sign of life.
+    """
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="connections")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="connections"
+    )
+    channel_name = models.CharField(max_length=200)
+    joined_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("connection")
+        verbose_name_plural = _("connections")
+        indexes = [models.Index(fields=["workshop", "left_at", "last_seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant} @ {self.joined_at:%Y-%m-%d %H:%M}"
+
+
+class Attendance(models.Model):
+    """A person's attendance of one workshop, computed from their connections."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workshop_attendances"
+    )
+    first_joined_at = models.DateTimeField()
+    last_left_at = models.DateTimeField()
+    minutes = models.PositiveIntegerField(default=0)
+    attended = models.BooleanField(
+        default=False, help_text=_("Present long enough to count toward a course.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "user"], name="workshops_attendance_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.workshop} ({self.minutes} min)"
+
+
+def _feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A private calendar address for one person. Replacing the token revokes the old one."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workshop_calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.user}"

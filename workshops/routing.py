@@ -1,4 +1,10 @@
 """WebSocket routes, mounted by ``lms.asgi`` behind the origin check and
 session authentication."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from .consumers import WorkshopRoomConsumer
+
+websocket_urlpatterns = [
+    path("ws/workshops/<int:workshop_id>/", WorkshopRoomConsumer.as_asgi()),
+]

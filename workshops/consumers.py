@@ -1,0 +1,380 @@
+"""The live room: one WebSocket consumer per connection.
+
+The protocol is written down in ``docs/workshop-protocol.md``. This consumer
+only parses, limits and routes frames; every state change is a call into
+``workshops.services`` through ``database_sync_to_async``, which stores the
+event and broadcasts it to the room's group after commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from collections import deque
+from urllib.parse import parse_qs
+
+from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils import translation
+
+from . import services
+from .services import ERROR_MESSAGES, RoomError
+
+#: Largest frame accepted from a client, in characters (before JSON decoding).
+MAX_FRAME_CHARS = 8 * 1024
+#: Token bucket per connection: this many frames at once, refilled at RATE_PER_SECOND.
+RATE_BURST = 10
+RATE_PER_SECOND = 2.0
+#: Protocol errors (garbage, oversize, flooding) tolerated within STRIKE_WINDOW seconds.
+MAX_STRIKES = 10
+STRIKE_WINDOW = 60.0
+#: The client pings every HEARTBEAT_INTERVAL; silence for HEARTBEAT_TIMEOUT closes it.
+HEARTBEAT_INTERVAL = 25
+HEARTBEAT_TIMEOUT = 70
+SWEEP_INTERVAL = 60
+HISTORY_PAGE = 500
+
+# Close codes (see the protocol document).
+CLOSE_REMOVED = 4403
+CLOSE_TOO_MANY_ERRORS = 4400
+CLOSE_FLOODING = 4429
+CLOSE_SILENT = 4408
+
+
+class WorkshopRoomConsumer(AsyncWebsocketConsumer):
+    connection_id: int | None = None
+    watchdog: asyncio.Task | None = None
+
+    # -- connection lifecycle -------------------------------------------------
+
+    async def connect(self):
+        user = self.scope["user"]
+        self.workshop_id = int(self.scope["url_route"]["kwargs"]["workshop_id"])
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
+        self.language = self._language(query, user)
+        joined = await database_sync_to_async(services.join_room)(
+            user, self.workshop_id, self.channel_name
+        )
+        if joined is None:
+            # Refused before accept: the handshake fails with HTTP 403.
+            await self.close()
+            return
+        self.connection_id = joined.connection.pk
+        self.pid = joined.participant.pk
+        self.group = services.group_name(self.workshop_id)
+        self.tokens = float(RATE_BURST)
+        self.refilled_at = time.monotonic()
+        self.last_heard = time.monotonic()
+        self.strikes: deque[float] = deque()
+        # Join the group before reading history, so no event falls between the two.
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        welcome = await database_sync_to_async(self._welcome)(joined)
+        await self.send_json(welcome)
+        since = _int(query.get("since", ["0"])[0], default=0)
+        self.history_upto = await self._send_history(max(since, 0), None, fill=False)
+        self.watchdog = asyncio.create_task(self._watch())
+
+    async def disconnect(self, code):
+        if self.watchdog is not None:
+            self.watchdog.cancel()
+        if self.connection_id is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await database_sync_to_async(services.leave_room)(self.connection_id)
+            self.connection_id = None
+
+    async def dispatch(self, message):
+        """Route a message to its handler without Channels' per-handler connection check.
+
+        Since Channels 4.2, ``AsyncConsumer.dispatch`` runs Django's
+        ``close_old_connections`` through a thread hop before every handler,
+        including every group message fanned out to every participant. This
+        consumer never touches the ORM on the event loop: each query runs in
+        ``database_sync_to_async``, which closes stale connections itself
+        before and after, so the extra hop only costs time. Set
+        ``WORKSHOPS_CLOSE_OLD_CONNECTIONS_PER_HANDLER = True`` to restore it.
+        """
+        if getattr(settings, "WORKSHOPS_CLOSE_OLD_CONNECTIONS_PER_HANDLER", False):
+            return await super().dispatch(message)
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    # -- frames from the client -----------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        self.last_heard = time.monotonic()
+        if not self._take_token():
+            await self._protocol_error("rate_limited", close_code=CLOSE_FLOODING)
+            return
+        if text_data is None:
+            await self._protocol_error("invalid")
+            return
+        if len(text_data) > MAX_FRAME_CHARS:
+            await self._protocol_error("too_large")
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self._protocol_error("bad_json")
+            return
+        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+            await self._protocol_error("invalid")
+            return
+        handler = self.CLIENT_MESSAGES.get(content["type"])
+        if handler is None:
+            await self._protocol_error("unknown_type", client_id=content.get("client_id"))
+            return
+        await handler(self, content)
+
+    async def on_ping(self, content):
+        online = await database_sync_to_async(self._heartbeat)()
+        await self.send_json({"type": "pong", "online": online})
+
+    def _heartbeat(self) -> int:
+        services.touch_connection(self.connection_id)
+        return services.online_count(self.workshop_id)
+
+    async def on_fetch(self, content):
+        after, until = content.get("after"), content.get("until")
+        if (
+            not isinstance(after, int)
+            or after < 0
+            or (until is not None and not isinstance(until, int))
+        ):
+            await self._protocol_error("invalid")
+            return
+        await self._send_history(after, until, fill=True)
+
+    async def on_presence_sync(self, content):
+        participants = await database_sync_to_async(services.presence_snapshot)(self.workshop_id)
+        await self.send_json({"type": "presence", "participants": participants})
+
+    async def on_chat_send(self, content):
+        await self._act(content, services.post_chat, content.get("text"))
+
+    async def on_chat_delete(self, content):
+        await self._act(content, services.delete_message, content.get("seq"))
+
+    async def on_hand_raise(self, content):
+        await self._act(content, services.set_hand, True)
+
+    async def on_hand_lower(self, content):
+        await self._act(content, services.set_hand, False, content.get("pid"))
+
+    async def on_question_ask(self, content):
+        await self._act(content, services.ask_question, content.get("text"))
+
+    async def on_question_upvote(self, content):
+        await self._act(content, services.upvote_question, content.get("seq"))
+
+    async def on_question_answer(self, content):
+        await self._act(content, services.answer_question, content.get("seq"))
+
+    async def on_poll_open(self, content):
+        await self._act(
+            content, services.open_poll, content.get("question"), content.get("options")
+        )
+
+    async def on_poll_vote(self, content):
+        await self._act(content, services.vote_poll, content.get("seq"), content.get("option"))
+
+    async def on_poll_close(self, content):
+        await self._act(content, services.close_poll, content.get("seq"))
+
+    async def on_participant_mute(self, content):
+        muted = content.get("muted", True)
+        if not isinstance(muted, bool):
+            await self._protocol_error("invalid", client_id=content.get("client_id"))
+            return
+        await self._act(content, services.set_muted, content.get("pid"), muted)
+
+    async def on_participant_remove(self, content):
+        await self._act(content, services.remove_participant, content.get("pid"))
+
+    async def on_notice_pin(self, content):
+        await self._act(content, services.pin_notice, content.get("text", ""))
+
+    async def on_workshop_start(self, content):
+        await self._act(content, services.start_workshop)
+
+    async def on_workshop_end(self, content):
+        await self._act(content, services.end_workshop)
+
+    CLIENT_MESSAGES = {
+        "ping": on_ping,
+        "fetch": on_fetch,
+        "presence.sync": on_presence_sync,
+        "chat.send": on_chat_send,
+        "chat.delete": on_chat_delete,
+        "hand.raise": on_hand_raise,
+        "hand.lower": on_hand_lower,
+        "question.ask": on_question_ask,
+        "question.upvote": on_question_upvote,
+        "question.answer": on_question_answer,
+        "poll.open": on_poll_open,
+        "poll.vote": on_poll_vote,
+        "poll.close": on_poll_close,
+        "participant.mute": on_participant_mute,
+        "participant.remove": on_participant_remove,
+        "notice.pin": on_notice_pin,
+        "workshop.start": on_workshop_start,
+        "workshop.end": on_workshop_end,
+    }
+
+    # -- messages from the channel layer --------------------------------------
+
+    async def room_event(self, message):
+        """A stored event, fanned out after commit. ``text`` is the frame, encoded once."""
+        if message["seq"] <= self.history_upto:
+            return  # already sent with the history on connect
+        await self.send(text_data=message["text"])
+        if message.get("close_pid") == self.pid:
+            await self.close(code=CLOSE_REMOVED)
+
+    async def room_presence(self, message):
+        frame = {"type": "presence"}
+        if "joined" in message:
+            frame["joined"] = message["joined"]
+        if "left" in message:
+            frame["left"] = message["left"]
+        await self.send_json(frame)
+
+    # -- helpers --------------------------------------------------------------
+
+    async def send_json(self, content):
+        await self.send(text_data=json.dumps(content))
+
+    async def _act(self, content, service, *args):
+        client_id = content.get("client_id") or ""
+        if not isinstance(client_id, str) or len(client_id) > 64:
+            await self._protocol_error("invalid")
+            return
+        try:
+            recorded = await database_sync_to_async(service)(
+                self.workshop_id, self.pid, *args, client_id=client_id
+            )
+        except RoomError as error:
+            await self.send_error(error.code, client_id=client_id)
+            if error.code == "removed":
+                await self.close(code=CLOSE_REMOVED)
+            return
+        await self.send_json(
+            {
+                "type": "ack",
+                "client_id": client_id or None,
+                "seq": recorded.event.seq,
+                "duplicate": recorded.duplicate,
+            }
+        )
+
+    async def send_error(self, code: str, client_id=None):
+        with translation.override(self.language):
+            message = str(ERROR_MESSAGES[code])
+        frame = {"type": "error", "code": code, "message": message}
+        if isinstance(client_id, str) and client_id:
+            frame["client_id"] = client_id[:64]
+        await self.send_json(frame)
+
+    async def _protocol_error(self, code: str, client_id=None, close_code=CLOSE_TOO_MANY_ERRORS):
+        """Tell the client what was wrong; close the connection if it keeps happening."""
+        await self.send_error(code, client_id=client_id)
+        now = time.monotonic()
+        self.strikes.append(now)
+        while self.strikes and now - self.strikes[0] > STRIKE_WINDOW:
+            self.strikes.popleft()
+        if len(self.strikes) >= MAX_STRIKES:
+            await self.close(code=close_code)
+
+    def _take_token(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(RATE_BURST, self.tokens + (now - self.refilled_at) * RATE_PER_SECOND)
+        self.refilled_at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    async def _send_history(self, after: int, until: int | None, *, fill: bool) -> int:
+        """Send stored events after ``after`` (up to ``until``) in pages; return the last seq."""
+        last = after
+        while True:
+            events = await database_sync_to_async(services.events_after)(
+                self.workshop_id, last, until, HISTORY_PAGE
+            )
+            complete = len(events) < HISTORY_PAGE
+            if events:
+                last = events[-1]["seq"]
+            await self.send_json(
+                {"type": "history", "events": events, "complete": complete, "fill": fill}
+            )
+            if complete:
+                return last
+
+    def _welcome(self, joined) -> dict:
+        workshop = joined.workshop
+        participant = joined.participant
+        votes = services.my_votes(participant)
+        return {
+            "type": "welcome",
+            "protocol": 1,
+            "workshop": {
+                "id": workshop.pk,
+                "title": workshop.title,
+                "status": workshop.status,
+                "starts_at": workshop.starts_at.isoformat(),
+                "ends_at": workshop.ends_at.isoformat(),
+                "pinned_notice": workshop.pinned_notice,
+                "last_seq": workshop.last_seq,
+            },
+            "you": {
+                "pid": participant.pk,
+                "name": participant.display_name,
+                "host": joined.is_host,
+                "muted": participant.is_muted,
+                "hand": participant.hand_raised,
+                **votes,
+            },
+            "participants": services.presence_snapshot(workshop.pk),
+            "limits": {
+                "max_text": services.MAX_TEXT_LENGTH,
+                "max_frame": MAX_FRAME_CHARS,
+                "burst": RATE_BURST,
+                "per_second": RATE_PER_SECOND,
+                "heartbeat": HEARTBEAT_INTERVAL,
+            },
+        }
+
+    async def _watch(self):
+        """Close a connection that stopped pinging; now and then sweep the room's dead ones."""
+        next_sweep = time.monotonic() + random.uniform(5, SWEEP_INTERVAL)  # noqa: S311
+        while True:
+            await asyncio.sleep(5)
+            now = time.monotonic()
+            if now - self.last_heard > HEARTBEAT_TIMEOUT:
+                await self.close(code=CLOSE_SILENT)
+                return
+            if now >= next_sweep:
+                next_sweep = now + SWEEP_INTERVAL
+                await database_sync_to_async(services.sweep_stale_connections)(self.workshop_id)
+
+    @staticmethod
+    def _language(query, user) -> str:
+        codes = {code for code, _name in settings.LANGUAGES}
+        wanted = query.get("lang", [""])[0]
+        if wanted in codes:
+            return wanted
+        preferred = getattr(user, "preferred_language", "")
+        return preferred if preferred in codes else settings.LANGUAGE_CODE
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
