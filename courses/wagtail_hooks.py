@@ -1,0 +1,117 @@
+"""How the courses app plugs into the site shell (``lms.hooks``) and the admin."""
+
+from django.core.cache import cache
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from lms.hooks import NavItem, Panel
+
+from . import catalogue, progress
+from .models import CatalogueIndexPage, Enrolment
+
+HOME_FEATURED = 3
+
+
+def catalogue_url(language: str | None = None) -> str | None:
+    """The catalogue's URL in ``language`` (cached; None before an editor creates one)."""
+    language = language or get_language() or "km"
+    key = f"courses:catalogue-url:{catalogue.cache_version()}:{language}"
+    url = cache.get(key)
+    if url is None:
+        page = (
+            CatalogueIndexPage.objects.live().filter(locale__language_code=language).first()
+            or CatalogueIndexPage.objects.live().order_by("pk").first()
+        )
+        url = page.url if page is not None else ""
+        cache.set(key, url, catalogue.CACHE_TIMEOUT)
+    return url or None
+
+
+@hooks.register("lms_nav_items")
+def courses_nav(request):
+    url = catalogue_url()
+    if url is None:
+        return None
+    return NavItem(label=_("Courses"), url=url, order=100, active_prefix=url)
+
+
+@hooks.register("lms_dashboard_panels")
+def my_courses_panel(request):
+    if not request.user.is_authenticated:
+        return None
+    courses = progress.my_courses(request.user)
+    return Panel(
+        template="courses/panels/my_courses.html",
+        context={
+            "in_progress": [c for c in courses if not c.enrolment.is_completed],
+            "completed": [c for c in courses if c.enrolment.is_completed],
+            "catalogue_url": catalogue_url(),
+        },
+        order=100,
+    )
+
+
+@hooks.register("lms_home_sections")
+def featured_courses_section(request, page):
+    courses = catalogue.courses_for_locale(page.locale).order_by(
+        "-featured", "-first_published_at", "-pk"
+    )
+    featured = list(catalogue.with_card_data(courses)[:HOME_FEATURED])
+    if not featured:
+        return None
+    return Panel(
+        template="courses/panels/featured_courses.html",
+        context={
+            "courses": featured,
+            "catalogue_url": catalogue_url(page.locale.language_code),
+            "card_filter": catalogue.CARD_IMAGE_FILTER,
+        },
+        order=100,
+    )
+
+
+@hooks.register("lms_personal_data")
+def courses_personal_data(user):
+    enrolments = (
+        Enrolment.objects.filter(user=user)
+        .select_related("course")
+        .prefetch_related("progress__lesson", "attempts__lesson")
+        .order_by("enrolled_at")
+    )
+    return (
+        "courses",
+        [
+            {
+                "course": e.course.title,
+                "course_url": e.course.full_url,
+                "enrolled_at": e.enrolled_at.isoformat(),
+                "completed_at": e.completed_at.isoformat() if e.completed_at else None,
+                "lessons_done": [
+                    {
+                        "lesson": p.lesson.title if p.lesson else str(p.lesson_key),
+                        "completed_at": p.completed_at.isoformat(),
+                    }
+                    for p in e.progress.all()
+                ],
+                "quiz_attempts": [
+                    {
+                        "lesson": a.lesson.title if a.lesson else str(a.lesson_key),
+                        "attempt": a.number,
+                        "submitted_at": a.submitted_at.isoformat(),
+                        "answers": a.answers,
+                        "score": a.score,
+                        "passed": a.passed,
+                    }
+                    for a in sorted(e.attempts.all(), key=lambda a: a.submitted_at)
+                ],
+            }
+            for e in enrolments
+        ],
+    )
+
+
+@hooks.register("lms_account_deletion")
+def delete_learning_records(user):
+    """Enrolments, progress and quiz attempts go with the account."""
+    Enrolment.objects.filter(user=user).delete()
