@@ -4,6 +4,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import translate_url
 
+from lms.mail import subject_with_prefix
 from lms.tasks import send_email
 
 
@@ -30,6 +31,9 @@ class AccountAdapter(DefaultAccountAdapter):
             from_email=message.from_email,
             headers=dict(message.extra_headers),
         )
+
+    def format_email_subject(self, subject: str) -> str:
+        return subject_with_prefix(subject)
 
     def get_login_redirect_url(self, request) -> str:
         """After sign-in, continue in the language the person prefers."""

@@ -14,8 +14,13 @@ def render_email(template_prefix: str, context: dict, language: str | None = Non
     with translation.override(language or translation.get_language()):
         subject = render_to_string(f"{template_prefix}_subject.txt", context)
         body = render_to_string(f"{template_prefix}_message.txt", context)
-    subject = " ".join(subject.splitlines()).strip()
-    return f"[CSO Academy] {subject}", body
+        subject = subject_with_prefix(" ".join(subject.splitlines()).strip())
+    return subject, body
+
+
+def subject_with_prefix(subject: str) -> str:
+    """Every e-mail subject starts with the platform's name, in the active language."""
+    return f"[{translation.gettext('CSO Academy')}] {subject}"
 
 
 def send_templated_email(

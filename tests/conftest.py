@@ -22,6 +22,60 @@ def _isolated_media(settings, tmp_path):
     }
 
 
+def ensure_baseline_data() -> None:
+    """Recreate the rows that migrations insert (the page tree root, the
+    locales, the focus-area taxonomy).
+
+    Transactional tests (browser, WebSocket) end with a flush that empties
+    every table, and the test database is reused between runs, so tests
+    cannot rely on migration-inserted rows still being there.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Locale, Page
+
+    from accounts.models import FocusArea
+    from accounts.taxonomy import FocusAreaCode
+
+    FocusArea.objects.bulk_create(
+        [FocusArea(code=code) for code in FocusAreaCode.values], ignore_conflicts=True
+    )
+    locale, _ = Locale.objects.get_or_create(language_code="km")
+    Locale.objects.get_or_create(language_code="en")
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(
+            instance=Page(
+                title="Root",
+                slug="root",
+                content_type=ContentType.objects.get_for_model(Page),
+                locale=locale,
+            )
+        )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        ensure_baseline_data()
+
+
+@pytest.fixture(autouse=True)
+def _baseline_data(request):
+    """Before every test that touches the database, make sure the baseline rows exist."""
+    names = set(request.fixturenames)
+    if names & {"db", "transactional_db", "live_server"} or request.node.get_closest_marker(
+        "django_db"
+    ):
+        request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
+        ensure_baseline_data()
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        return True
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and cached fragments must not leak between tests."""

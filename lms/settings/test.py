@@ -23,5 +23,6 @@ if REDIS_URL:
 else:
     CACHES["default"]["LOCATION"] = "lms-test"
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+# SQLite tests use Django's shared in-memory database: private to each run,
+# so several checkouts or engineers can run the suite at once. PostgreSQL
+# (CI) keeps its test database between runs (--reuse-db).
