@@ -36,6 +36,7 @@ STRIKE_WINDOW = 60.0
 HEARTBEAT_INTERVAL = 25
 HEARTBEAT_TIMEOUT = 70
 SWEEP_INTERVAL = 60
+WATCH_INTERVAL = 5
 HISTORY_PAGE = 500
 
 # Close codes (see the protocol document).
@@ -69,6 +70,8 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         self.tokens = float(RATE_BURST)
         self.refilled_at = time.monotonic()
         self.last_heard = time.monotonic()
+        self.heartbeat_timeout = HEARTBEAT_TIMEOUT
+        self.watch_interval = WATCH_INTERVAL
         self.strikes: deque[float] = deque()
         # Join the group before reading history, so no event falls between the two.
         await self.channel_layer.group_add(self.group, self.channel_name)
@@ -354,9 +357,9 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         """Close a connection that stopped pinging; now and then sweep the room's dead ones."""
         next_sweep = time.monotonic() + random.uniform(5, SWEEP_INTERVAL)  # noqa: S311
         while True:
-            await asyncio.sleep(5)
+            await asyncio.sleep(self.watch_interval)
             now = time.monotonic()
-            if now - self.last_heard > HEARTBEAT_TIMEOUT:
+            if now - self.last_heard > self.heartbeat_timeout:
                 await self.close(code=CLOSE_SILENT)
                 return
             if now >= next_sweep:
