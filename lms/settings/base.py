@@ -275,3 +275,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# --- certificates ---
+# The Ed25519 key that signs certificates: base64 of the 32-byte seed, or a PEM.
+# Required in production; elsewhere a key is generated on first use into
+# CERTIFICATES_DEV_KEY_FILE. Keys used before a rotation stay trusted when
+# listed in CERTIFICATES_RETIRED_PUBLIC_KEYS (base64 of the 32 raw bytes).
+CERTIFICATES_SIGNING_KEY = env.str("CERTIFICATES_SIGNING_KEY", default="")
+CERTIFICATES_DEV_KEY_FILE = BASE_DIR / "var" / "certificates" / "dev-signing-key.pem"
+CERTIFICATES_RETIRED_PUBLIC_KEYS = env.list("CERTIFICATES_RETIRED_PUBLIC_KEYS", default=[])
+# Requests per client address and minute on the public verification pages.
+CERTIFICATES_RATE_LIMITS = {"verify": 60, "lookup": 20, "check": 10}
+CERTIFICATES_RENDER_MAX_ATTEMPTS = 4
+CERTIFICATES_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+# Static instances of the variable Khmer font, made once (see certificates/fonts.py).
+CERTIFICATES_FONT_CACHE = env.path(
+    "CERTIFICATES_FONT_CACHE", default=BASE_DIR / "var" / "cache" / "certificate-fonts"
+)
+# WeasyPrint reports each rendering step at INFO; keep that out of the logs.
+LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}

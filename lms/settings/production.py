@@ -64,3 +64,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 MFA_TRUST_COOKIE_SECURE = True
 
 LOGGING["root"]["level"] = env.str("LOG_LEVEL", default="INFO")
+
+# --- certificates ---
+# Certificates must be signed with the organisation's own, stable key.
+CERTIFICATES_SIGNING_KEY = _require("CERTIFICATES_SIGNING_KEY")
+CERTIFICATES_DEV_KEY_FILE = None

@@ -1,0 +1,254 @@
+"""Open Badges 3.0 credentials and the compact offline payload, both signed.
+
+Credential
+    An ``OpenBadgeCredential`` (W3C Verifiable Credentials Data Model 2.0)
+    secured with a Data Integrity proof using the ``eddsa-jcs-2022``
+    cryptosuite: the document and the proof options are canonicalised with
+    JCS (RFC 8785), hashed with SHA-256, and the two hashes signed with the
+    platform's Ed25519 key. No JSON-LD processing (and so no network) is
+    needed to sign or verify. ``docs/certificates.md`` describes it.
+
+Offline payload
+    ``CSOA1.<message>.<signature>``: base64url of a JSON array
+    ``[1, token, code, issued_on, name, title, key_id]`` and base64url of the
+    Ed25519 signature of those exact message bytes. The QR code carries it in
+    the fragment of the verification URL, so a phone opens the public page and
+    anyone with the public key can check it with no server at all.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+
+from .encoding import b58decode, b58encode, b64url, b64url_decode, canonical_json
+from .signing import PublicKey, SigningKey
+
+VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+CRYPTOSUITE = "eddsa-jcs-2022"
+
+PAYLOAD_PREFIX = "CSOA1"
+PAYLOAD_VERSION = 1
+PAYLOAD_TITLE_LIMIT = 80  # characters of the title carried in the QR code
+
+
+class VerificationError(ValueError):
+    """A credential or payload is malformed, altered, or signed by an unknown key."""
+
+
+# ---------------------------------------------------------------------------
+# Building
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CredentialFacts:
+    credential_id: str
+    issuer_id: str
+    issuer_name: str
+    issuer_url: str
+    achievement_id: str
+    achievement_type: str  # Open Badges AchievementType: "Course", "Achievement", …
+    name: str
+    title_km: str
+    title_en: str
+    description: str
+    criteria: str
+    code: str
+    issued_at: datetime.datetime
+    language: str = "km"
+
+
+def _iso(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def build_credential(facts: CredentialFacts) -> dict:
+    """The unsigned ``OpenBadgeCredential`` for one certificate."""
+    title = facts.title_en or facts.title_km
+    achievement = {
+        "id": facts.achievement_id,
+        "type": ["Achievement"],
+        "achievementType": facts.achievement_type,
+        "name": title,
+        "description": facts.description,
+        "criteria": {"narrative": facts.criteria},
+        "humanCode": facts.code,
+        "inLanguage": facts.language,
+    }
+    if facts.title_km and facts.title_en:
+        achievement["otherIdentifier"] = [
+            {"type": "IdentifierEntry", "identifierType": "name", "identifier": facts.title_km}
+        ]
+    return {
+        "@context": [VC_CONTEXT, OB_CONTEXT],
+        "id": facts.credential_id,
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": title,
+        "issuer": {
+            "id": facts.issuer_id,
+            "type": ["Profile"],
+            "name": facts.issuer_name,
+            "url": facts.issuer_url,
+        },
+        "validFrom": _iso(facts.issued_at),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "name",
+                    "hashed": False,
+                    "identityHash": facts.name,
+                }
+            ],
+            "achievement": achievement,
+        },
+    }
+
+
+def _hash_data(document: dict, proof_options: dict) -> bytes:
+    config = {**proof_options, "@context": document["@context"]}
+    return (
+        hashlib.sha256(canonical_json(config)).digest()
+        + hashlib.sha256(canonical_json(document)).digest()
+    )
+
+
+def sign_credential(
+    document: dict, key: SigningKey, *, verification_method: str, created: datetime.datetime
+) -> dict:
+    """``document`` with an ``eddsa-jcs-2022`` Data Integrity proof added."""
+    unsigned = {k: v for k, v in document.items() if k != "proof"}
+    options = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": CRYPTOSUITE,
+        "created": _iso(created),
+        "verificationMethod": verification_method,
+        "proofPurpose": "assertionMethod",
+    }
+    signature = key.sign(_hash_data(unsigned, options))
+    return {**unsigned, "proof": {**options, "proofValue": "z" + b58encode(signature)}}
+
+
+def credential_json(document: dict) -> str:
+    """The text served and embedded: readable, and stable for a given document."""
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False)
+
+
+# ---------------------------------------------------------------------------
+# Verifying
+# ---------------------------------------------------------------------------
+
+
+def verify_credential(document: dict | str | bytes, keys: list[PublicKey]) -> dict:
+    """Check the proof of a credential; return the document without its proof.
+
+    ``keys`` are the trusted public keys; the proof's ``verificationMethod``
+    must end in ``#key-<key id>`` of one of them. Raises
+    :class:`VerificationError` on any problem.
+    """
+    if isinstance(document, str | bytes):
+        try:
+            document = json.loads(document)
+        except ValueError as exc:
+            raise VerificationError("Not JSON.") from exc
+    if not isinstance(document, dict):
+        raise VerificationError("Not a JSON object.")
+    document = copy.deepcopy(document)
+    proof = document.pop("proof", None)
+    if not isinstance(proof, dict):
+        raise VerificationError("No proof.")
+    if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
+        raise VerificationError("Unsupported proof type.")
+    if proof.get("proofPurpose") != "assertionMethod":
+        raise VerificationError("Unexpected proof purpose.")
+    value = proof.pop("proofValue", "")
+    if not isinstance(value, str) or not value.startswith("z"):
+        raise VerificationError("Malformed proof value.")
+    try:
+        signature = b58decode(value[1:])
+    except ValueError as exc:
+        raise VerificationError("Malformed proof value.") from exc
+    method = str(proof.get("verificationMethod", ""))
+    key = next((k for k in keys if method.endswith(f"#key-{k.key_id}")), None)
+    if key is None:
+        raise VerificationError("Signed with an unknown key.")
+    try:
+        data = _hash_data(document, proof)
+    except (TypeError, KeyError) as exc:
+        raise VerificationError("Malformed credential.") from exc
+    if not key.verify(signature, data):
+        raise VerificationError("The signature does not match: the credential was altered.")
+    return document
+
+
+# ---------------------------------------------------------------------------
+# Offline payload
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfflineClaims:
+    token: str
+    code: str
+    issued_on: str
+    name: str
+    title: str
+    key_id: str
+
+
+def make_payload(claims: OfflineClaims, key: SigningKey) -> str:
+    title = claims.title
+    if len(title) > PAYLOAD_TITLE_LIMIT:
+        title = title[: PAYLOAD_TITLE_LIMIT - 1].rstrip() + "…"
+    message = json.dumps(
+        [
+            PAYLOAD_VERSION,
+            claims.token,
+            claims.code,
+            claims.issued_on,
+            claims.name,
+            title,
+            claims.key_id,
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+    return f"{PAYLOAD_PREFIX}.{b64url(message)}.{b64url(key.sign(message))}"
+
+
+def extract_payload(text: str) -> str:
+    """The payload in ``text``: itself, or the fragment of a verification URL."""
+    text = text.strip()
+    if "#" in text:
+        text = text.rsplit("#", 1)[1]
+    return text
+
+
+def verify_payload(text: str, keys: list[PublicKey]) -> OfflineClaims:
+    """The claims of a genuine payload; :class:`VerificationError` otherwise."""
+    parts = extract_payload(text).split(".")
+    if len(parts) != 3 or parts[0] != PAYLOAD_PREFIX:
+        raise VerificationError("Not a CSO Academy certificate payload.")
+    try:
+        message = b64url_decode(parts[1])
+        signature = b64url_decode(parts[2])
+        fields = json.loads(message)
+    except ValueError as exc:
+        raise VerificationError("Malformed payload.") from exc
+    if not (isinstance(fields, list) and len(fields) == 7 and fields[0] == PAYLOAD_VERSION):
+        raise VerificationError("Unsupported payload version.")
+    if not all(isinstance(f, str) for f in fields[1:]):
+        raise VerificationError("Malformed payload.")
+    claims = OfflineClaims(*fields[1:])
+    key = next((k for k in keys if k.key_id == claims.key_id), None)
+    if key is None:
+        raise VerificationError("Signed with an unknown key.")
+    if not key.verify(signature, message):
+        raise VerificationError("The signature does not match: the payload was altered.")
+    return claims

@@ -1,0 +1,157 @@
+"""What goes on the certificate, in both languages, ready for the template.
+
+:class:`CertificateContent` is the snapshot a certificate is printed from (it
+never reads live course or profile data); :func:`build_context` turns it into
+the template's variables: Khmer segmented into words, dates written out in each
+language, the fixed wording in Khmer and English (from the translation
+catalogue, whatever language the request is in), and the QR code.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
+
+from . import khmer
+from .qr import qr_svg
+
+TEMPLATE = "certificates/certificate.html"
+LONG_TITLE = 70  # characters in either language; above it the title is set smaller
+
+
+class Kind:
+    COURSE = "course"
+    MENTEE = "mentee"
+    MENTOR = "mentor"
+
+
+@dataclass(frozen=True)
+class CertificateContent:
+    kind: str
+    name: str
+    title_km: str
+    title_en: str
+    issued_on: datetime.date
+    issuer_km: str
+    issuer_en: str
+    code: str
+    verify_url: str
+    qr_content: str
+    name_alt: str = ""
+    hours: Decimal | None = None
+    signatory_name: str = ""
+    signatory_title_km: str = ""
+    signatory_title_en: str = ""
+    timestamp: datetime.datetime | None = None
+
+
+def both(message: str, context: str | None = None) -> tuple[str, str]:
+    """``message`` in Khmer and in English, regardless of the active language."""
+    out = []
+    for language in ("km", "en"):
+        with translation.override(language):
+            out.append(pgettext(context, message) if context else gettext(message))
+    return out[0], out[1]
+
+
+def _hours(hours: Decimal | None) -> tuple[str, str]:
+    if not hours:
+        return "", ""
+    value = hours.normalize()
+    text = f"{value:f}"
+    with translation.override("km"):
+        km = gettext("%(hours)s hours of study") % {
+            "hours": khmer.khmer_digits(text.replace(".", ","))
+        }
+    with translation.override("en"):
+        en = (gettext("1 hour of study") if value == 1 else gettext("%(hours)s hours of study")) % {
+            "hours": text
+        }
+    return km, en
+
+
+WORDING = {
+    Kind.COURSE: {
+        "heading": "Certificate of Completion",
+        "completed": "has successfully completed the course",
+    },
+    Kind.MENTEE: {
+        "heading": "Certificate of Mentoring",
+        "completed": "has completed a mentoring partnership with",
+    },
+    Kind.MENTOR: {
+        "heading": "Certificate of Mentoring",
+        "completed": "has mentored, sharing its experience with",
+    },
+}
+
+
+def build_context(content: CertificateContent) -> dict:
+    wording = WORDING[content.kind]
+    heading_km, heading_en = both(wording["heading"], "certificate heading")
+    completed_km, completed_en = both(wording["completed"])
+    certify_km, certify_en = both("This is to certify that")
+    hours_km, hours_en = _hours(content.hours)
+    issued_km, issued_en = both("Issued on %(date)s")
+    date_km = issued_km % {"date": khmer.format_date_km(content.issued_on)}
+    date_en = issued_en % {"date": khmer.format_date_en(content.issued_on)}
+    code_label_km, code_label_en = both("Verification code")
+    scan_km, scan_en = both("Scan the code or visit")
+    joiner = " · "
+    title_long = max(len(content.title_km), len(content.title_en)) > LONG_TITLE
+    with translation.override("en"):
+        subject_en = gettext("%(heading)s: %(title)s, awarded to %(name)s") % {
+            "heading": heading_en,
+            "title": content.title_en or content.title_km,
+            "name": content.name,
+        }
+    timestamp = content.timestamp or datetime.datetime.combine(
+        content.issued_on, datetime.time(), tzinfo=datetime.UTC
+    )
+    return {
+        "kind": content.kind,
+        "meta_title": f"{heading_en} — {content.name} — {content.title_en or content.title_km}",
+        "meta_author": content.issuer_en or content.issuer_km,
+        "meta_subject": subject_en,
+        "meta_keywords": f"certificate, {content.code}, {content.issuer_en}",
+        "timestamp": timestamp.isoformat(timespec="seconds"),
+        "issuer_km": khmer.segment(content.issuer_km),
+        "issuer_en": content.issuer_en,
+        "heading_km": khmer.segment(heading_km),
+        "heading_en": heading_en,
+        "certify_km": khmer.segment(certify_km),
+        "certify_en": certify_en,
+        "name": khmer.segment(content.name),
+        "name_is_khmer": khmer.has_khmer(content.name),
+        "name_alt": khmer.segment(content.name_alt),
+        "name_alt_is_khmer": khmer.has_khmer(content.name_alt),
+        "completed_km": khmer.segment(completed_km),
+        "completed_en": completed_en,
+        "title_km": khmer.segment(content.title_km),
+        "title_en": content.title_en,
+        "title_long": title_long,
+        "facts_km": khmer.segment(joiner.join(filter(None, [hours_km, date_km]))),
+        "facts_en": joiner.join(filter(None, [hours_en, date_en])),
+        "signatory_name": khmer.segment(content.signatory_name),
+        "signatory_is_khmer": khmer.has_khmer(content.signatory_name),
+        "signatory_title_km": khmer.segment(content.signatory_title_km),
+        "signatory_title_en": content.signatory_title_en,
+        "code": content.code,
+        "code_label_km": code_label_km,
+        "code_label_en": code_label_en,
+        "scan_km": khmer.segment(scan_km),
+        "scan_en": scan_en,
+        "verify_url_display": content.verify_url.split("://", 1)[-1],
+        # Our own SVG markup: segno draws paths only, from a URL we built.
+        "qr_svg": mark_safe(qr_svg(content.qr_content)),  # noqa: S308
+    }
+
+
+def render_html(content: CertificateContent) -> str:
+    return render_to_string(TEMPLATE, {"c": build_context(content)})

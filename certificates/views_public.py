@@ -1,0 +1,206 @@
+"""Public verification: no login, language-neutral URLs printed on the PDFs.
+
+A visitor learns whether a certificate is genuine and current, and the facts
+printed on it: nothing else about the person. Every view is rate-limited per
+client address, since tokens and codes must not be guessable by brute force.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import wraps
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import services, signing
+from .credentials import OB_CONTEXT, VC_CONTEXT
+from .forms import CodeLookupForm, PdfCheckForm
+from .models import Certificate
+from .ratelimit import rate_limited
+
+
+def language_from_query(view):
+    """``?lang=en`` / ``?lang=km`` picks the page language (these URLs carry no prefix)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        language = request.GET.get("lang", "")
+        if language in dict(settings.LANGUAGES):
+            with translation.override(language):
+                request.LANGUAGE_CODE = language
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and callable(response.render):
+                    response.render()
+                return response
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _context(request, **extra):
+    other = "en" if translation.get_language() == "km" else "km"
+    return {
+        "lookup_form": extra.pop("lookup_form", None) or CodeLookupForm(),
+        "check_form": extra.pop("check_form", None) or PdfCheckForm(),
+        "other_language": other,
+        "other_language_name": translation.get_language_info(other)["name_local"],
+        **extra,
+    }
+
+
+@require_GET
+@language_from_query
+@rate_limited("lookup")
+def verify_index(request):
+    """The start page: look a certificate up by its code, or check a PDF."""
+    form = CodeLookupForm(request.GET if "code" in request.GET else None)
+    not_found = False
+    if form.is_bound and form.is_valid():
+        certificate = services.find_by_code(form.cleaned_data["code"])
+        if certificate is not None:
+            url = reverse("verify:certificate", args=[certificate.token])
+            if request.GET.get("lang"):
+                url += f"?lang={request.GET['lang']}"
+            return redirect(url)
+        not_found = True
+    return render(
+        request,
+        "certificates/verify_index.html",
+        _context(request, lookup_form=form, not_found=not_found),
+        status=404 if not_found else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@language_from_query
+@rate_limited("check", methods=("POST",))
+def verify_check(request):
+    """Upload a PDF: is it, byte for byte, a certificate we issued?"""
+    if request.method == "GET":
+        return redirect("verify:index")
+    form = PdfCheckForm(request.POST, request.FILES)
+    result = None
+    certificate = None
+    if form.is_valid():
+        upload = form.cleaned_data["pdf"]
+        data = b"".join(upload.chunks())
+        certificate = services.find_by_pdf_hash(data)
+        result = "genuine" if certificate is not None else "unknown"
+    return render(
+        request,
+        "certificates/verify_check.html",
+        _context(request, check_form=form, result=result, certificate=certificate),
+        status=200 if form.is_valid() else 400,
+    )
+
+
+@require_GET
+@language_from_query
+@rate_limited("verify")
+def verify_certificate(request, token):
+    try:
+        certificate = services.get_public_certificate(token)
+    except Http404:
+        return render(
+            request, "certificates/verify_certificate.html", _context(request), status=404
+        )
+    if certificate.status == Certificate.Status.AWAITING_NAME:
+        return render(
+            request, "certificates/verify_certificate.html", _context(request), status=404
+        )
+    return render(
+        request,
+        "certificates/verify_certificate.html",
+        _context(
+            request,
+            certificate=certificate,
+            credential_url=reverse("verify:credential", args=[certificate.token]),
+        ),
+    )
+
+
+def _json(data, status=200, **headers) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2) if not isinstance(data, str) else data,
+        content_type="application/json; charset=utf-8",
+        status=status,
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    for key, value in headers.items():
+        response[key.replace("_", "-")] = value
+    return response
+
+
+@require_GET
+@rate_limited("verify")
+def verify_credential(request, token):
+    """The signed Open Badges 3.0 credential (200), or why it no longer holds (410)."""
+    try:
+        certificate = services.get_public_certificate(token)
+    except Http404:
+        return _json({"error": "not_found"}, status=404)
+    if certificate.status == Certificate.Status.AWAITING_NAME or not certificate.credential:
+        if certificate.is_revoked:
+            return _json(_revocation(certificate), status=410)
+        return _json({"error": "not_found"}, status=404)
+    if certificate.is_revoked:
+        body = {**_revocation(certificate), "credential": json.loads(certificate.credential)}
+        return _json(body, status=410, X_Certificate_Status="revoked")
+    return _json(certificate.credential, X_Certificate_Status="valid")
+
+
+def _revocation(certificate: Certificate) -> dict:
+    body = {
+        "status": "revoked",
+        "revokedAt": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
+        "reason": certificate.revoked_reason,
+    }
+    if certificate.replaced_by_id:
+        body["replacedBy"] = services.credential_url(certificate.replaced_by)
+    return body
+
+
+@require_GET
+@rate_limited("verify")
+def issuer_profile(request):
+    """The issuer's profile with its public keys (the ``verificationMethod`` of every proof)."""
+    issuer_id = services.issuer_url()
+    methods = [
+        {
+            "id": f"{issuer_id}#key-{key.key_id}",
+            "type": "Multikey",
+            "controller": issuer_id,
+            "publicKeyMultibase": key.multibase,
+        }
+        for key in signing.public_keys()
+    ]
+    return _json(
+        {
+            "@context": [VC_CONTEXT, OB_CONTEXT, "https://w3id.org/security/multikey/v1"],
+            "id": issuer_id,
+            "type": ["Profile"],
+            "name": "CSO Academy",
+            "url": services.site_url() + "/",
+            "verificationMethod": methods,
+            "assertionMethod": [m["id"] for m in methods],
+        }
+    )
+
+
+@require_GET
+def public_key_pem(request, key_id=None):
+    """A public key as PEM: the current one, or one named by its key id."""
+    key = signing.signing_key().public if key_id is None else signing.public_key(key_id)
+    if key is None:
+        raise Http404
+    response = HttpResponse(key.pem, content_type="application/x-pem-file")
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Content-Disposition"] = f'inline; filename="cso-academy-{key.key_id}.pem"'
+    return response
