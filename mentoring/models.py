@@ -391,9 +391,7 @@ class MentoringPair(models.Model):
     proposal = models.OneToOneField(
         MatchProposal, on_delete=models.SET_NULL, null=True, blank=True, related_name="pair"
     )
-    request = models.ForeignKey(
-        MentoringRequest, on_delete=models.RESTRICT, related_name="pairs"
-    )
+    request = models.ForeignKey(MentoringRequest, on_delete=models.RESTRICT, related_name="pairs")
     offer = models.ForeignKey(MentoringOffer, on_delete=models.RESTRICT, related_name="pairs")
     mentee = models.ForeignKey(
         Organisation,
@@ -478,7 +476,9 @@ class PairFeedback(models.Model):
         verbose_name = _("pair feedback")
         verbose_name_plural = _("pair feedback")
         constraints = [
-            models.UniqueConstraint(fields=["pair", "side"], name="mentoring_feedback_once_per_side")
+            models.UniqueConstraint(
+                fields=["pair", "side"], name="mentoring_feedback_once_per_side"
+            )
         ]
 
     def __str__(self) -> str:

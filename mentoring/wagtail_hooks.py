@@ -1,0 +1,248 @@
+"""Mentoring in the admin (matching rounds and read-only listings) and in the site shell."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from lms.hooks import NavItem, Panel
+
+from . import admin_views, services
+from .models import MentoringExclusion, MentoringOffer, MentoringPair, MentoringRequest
+
+
+class MentoringAdminMenuItem(MenuItem):
+    def is_shown(self, request):
+        return services.is_mentoring_admin(request.user)
+
+
+class MatchingRoundViewSet(ViewSet):
+    """Custom views: a matching round is reviewed as a whole, not edited as a form."""
+
+    name = admin_views.URL_NAMESPACE
+    url_prefix = "mentoring/rounds"
+    icon = "group"
+    menu_label = _("Matching rounds")
+    menu_item_class = MentoringAdminMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", admin_views.RoundIndexView.as_view(), name="index"),
+            path("new/", admin_views.RoundCreateView.as_view(), name="add"),
+            path("<int:pk>/", admin_views.RoundDetailView.as_view(), name="detail"),
+            path("<int:pk>/run/", admin_views.RoundRunView.as_view(), name="run"),
+            path("<int:pk>/edit/", admin_views.RoundEditView.as_view(), name="edit"),
+            path("<int:pk>/approve/", admin_views.RoundApproveView.as_view(), name="approve"),
+            path("<int:pk>/cancel/", admin_views.RoundCancelView.as_view(), name="cancel"),
+            path("<int:pk>/swap/", admin_views.ProposalSwapView.as_view(), name="swap"),
+            path("<int:pk>/export.csv", admin_views.RoundExportView.as_view(), name="export"),
+            path(
+                "<int:pk>/proposals/<int:proposal_pk>/lock/",
+                admin_views.ProposalLockView.as_view(),
+                name="lock",
+            ),
+            path(
+                "<int:pk>/proposals/<int:proposal_pk>/remove/",
+                admin_views.ProposalRemoveView.as_view(),
+                name="remove",
+            ),
+        ]
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Admins may list, inspect and export; changes go through the services."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and services.is_mentoring_admin(user)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class ExclusionPolicy(ModelPermissionPolicy):
+    """Admins may also record or remove a conflict of interest directly."""
+
+    def user_has_permission(self, user, action):
+        return action in {"view", "add", "delete"} and services.is_mentoring_admin(user)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+for model in (MentoringRequest, MentoringOffer, MentoringPair):
+    register_permission_policy(model, ReadOnlyPolicy(model))
+register_permission_policy(MentoringExclusion, ExclusionPolicy(MentoringExclusion))
+
+
+class PairViewSet(ModelViewSet):
+    # Never editable here (see ReadOnlyPolicy); Wagtail still wants a form definition.
+    form_fields = []
+    model = MentoringPair
+    icon = "link"
+    menu_label = _("Pairs")
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = ["__str__", "status", "score_display", "round", "created_at"]
+    list_filter = ["status", "round"]
+    list_export = [
+        "mentee",
+        "mentor",
+        "status",
+        "score",
+        "round",
+        "created_at",
+        "activated_at",
+        "completed_at",
+        "ended_at",
+    ]
+    export_filename = "mentoring-pairs"
+    search_fields = ["mentee__name_en", "mentee__name_km", "mentor__name_en", "mentor__name_km"]
+    search_backend_name = None
+    inspect_view_fields = [
+        "mentee",
+        "mentor",
+        "status",
+        "score",
+        "round",
+        "created_at",
+        "activated_at",
+        "completed_at",
+        "declined_at",
+        "decline_reason",
+        "ended_at",
+        "end_reason",
+    ]
+
+
+class RequestViewSet(ModelViewSet):
+    # Never editable here (see ReadOnlyPolicy); Wagtail still wants a form definition.
+    form_fields = []
+    model = MentoringRequest
+    icon = "help"
+    menu_label = _("Requests")
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = ["organisation", "mode", "is_open", "created_at"]
+    list_filter = ["is_open", "mode"]
+    list_export = ["organisation", "needs", "goals", "working_languages", "mode", "is_open"]
+    export_filename = "mentoring-requests"
+    search_fields = ["organisation__name_en", "organisation__name_km", "goals"]
+    search_backend_name = None
+    inspect_view_fields = [
+        "organisation",
+        "needs",
+        "goals",
+        "working_languages",
+        "mode",
+        "availability",
+        "is_open",
+        "created_at",
+    ]
+
+
+class OfferViewSet(ModelViewSet):
+    # Never editable here (see ReadOnlyPolicy); Wagtail still wants a form definition.
+    form_fields = []
+    model = MentoringOffer
+    icon = "success"
+    menu_label = _("Offers")
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = ["organisation", "capacity", "mode", "is_open", "created_at"]
+    list_filter = ["is_open", "mode"]
+    list_export = [
+        "organisation",
+        "focus_areas",
+        "capacity",
+        "working_languages",
+        "mode",
+        "is_open",
+    ]
+    export_filename = "mentoring-offers"
+    search_fields = ["organisation__name_en", "organisation__name_km", "description"]
+    search_backend_name = None
+    inspect_view_fields = [
+        "organisation",
+        "focus_areas",
+        "capacity",
+        "description",
+        "working_languages",
+        "mode",
+        "availability",
+        "is_open",
+        "created_at",
+    ]
+
+
+class ExclusionViewSet(ModelViewSet):
+    model = MentoringExclusion
+    icon = "cross"
+    menu_label = _("Exclusions")
+    copy_view_enabled = False
+    list_display = ["organisation", "other_organisation", "kind", "created_at"]
+    list_filter = ["kind"]
+    form_fields = ["organisation", "other_organisation", "kind", "reason"]
+    search_fields = ["organisation__name_en", "other_organisation__name_en"]
+    search_backend_name = None
+
+
+class MentoringViewSetGroup(ViewSetGroup):
+    menu_label = _("Mentoring")
+    menu_icon = "group"
+    menu_order = 400
+    items = (MatchingRoundViewSet, PairViewSet, RequestViewSet, OfferViewSet, ExclusionViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_mentoring_viewsets():
+    return MentoringViewSetGroup()
+
+
+# ---------------------------------------------------------------------------
+# The site shell
+# ---------------------------------------------------------------------------
+
+
+@hooks.register("lms_nav_items")
+def mentoring_nav(request):
+    if not request.user.is_authenticated:
+        return None
+    return NavItem(
+        label=_("Mentoring"),
+        url=reverse("mentoring:overview"),
+        order=500,
+        active_prefix=reverse("mentoring:overview"),
+    )
+
+
+@hooks.register("lms_dashboard_panels")
+def mentoring_panel(request):
+    """Matches waiting for the visitor's answer, and their pairs under way."""
+    if not request.user.is_authenticated:
+        return None
+    waiting = services.waiting_for_answer(request.user)
+    active = list(
+        services.pairs_for_user(request.user).filter(status=MentoringPair.Status.ACTIVE)[:5]
+    )
+    represents = request.user.memberships.filter(role="representative").exists()
+    if not (waiting or active or represents):
+        return None
+    return Panel(
+        template="mentoring/panels/dashboard.html",
+        context={"waiting": waiting, "active": active, "represents": represents},
+        order=300,
+    )
+
+
+@hooks.register("lms_personal_data")
+def mentoring_personal_data(user):
+    return "mentoring", services.export_personal_data(user)
+
+
+@hooks.register("lms_account_deletion")
+def mentoring_account_deletion(user):
+    services.before_account_deletion(user)
