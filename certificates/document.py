@@ -16,7 +16,8 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from . import khmer
 from .qr import qr_svg
@@ -51,12 +52,12 @@ class CertificateContent:
     timestamp: datetime.datetime | None = None
 
 
-def both(message: str, context: str | None = None) -> tuple[str, str]:
-    """``message`` in Khmer and in English, regardless of the active language."""
+def both(message) -> tuple[str, str]:
+    """A lazy ``message`` in Khmer and in English, regardless of the active language."""
     out = []
     for language in ("km", "en"):
         with translation.override(language):
-            out.append(pgettext(context, message) if context else gettext(message))
+            out.append(str(message))
     return out[0], out[1]
 
 
@@ -70,39 +71,43 @@ def _hours(hours: Decimal | None) -> tuple[str, str]:
             "hours": khmer.khmer_digits(text.replace(".", ","))
         }
     with translation.override("en"):
-        en = (gettext("1 hour of study") if value == 1 else gettext("%(hours)s hours of study")) % {
-            "hours": text
-        }
+        en = gettext("%(hours)s hours of study") % {"hours": text}
+        if value == 1:
+            en = gettext("1 hour of study")
     return km, en
 
 
 WORDING = {
     Kind.COURSE: {
-        "heading": "Certificate of Completion",
-        "completed": "has successfully completed the course",
+        "heading": pgettext_lazy("certificate heading", "Certificate of Completion"),
+        "completed": _("has successfully completed the course"),
     },
     Kind.MENTEE: {
-        "heading": "Certificate of Mentoring",
-        "completed": "has completed a mentoring partnership with",
+        "heading": pgettext_lazy("certificate heading", "Certificate of Mentoring"),
+        "completed": _("has completed a mentoring partnership with"),
     },
     Kind.MENTOR: {
-        "heading": "Certificate of Mentoring",
-        "completed": "has mentored, sharing its experience with",
+        "heading": pgettext_lazy("certificate heading", "Certificate of Mentoring"),
+        "completed": _("has mentored, sharing its experience with"),
     },
 }
+CERTIFY = _("This is to certify that")
+ISSUED_ON = _("Issued on %(date)s")
+CODE_LABEL = _("Verification code")
+SCAN = _("Scan the code or visit")
 
 
 def build_context(content: CertificateContent) -> dict:
     wording = WORDING[content.kind]
-    heading_km, heading_en = both(wording["heading"], "certificate heading")
+    heading_km, heading_en = both(wording["heading"])
     completed_km, completed_en = both(wording["completed"])
-    certify_km, certify_en = both("This is to certify that")
+    certify_km, certify_en = both(CERTIFY)
     hours_km, hours_en = _hours(content.hours)
-    issued_km, issued_en = both("Issued on %(date)s")
+    issued_km, issued_en = both(ISSUED_ON)
     date_km = issued_km % {"date": khmer.format_date_km(content.issued_on)}
     date_en = issued_en % {"date": khmer.format_date_en(content.issued_on)}
-    code_label_km, code_label_en = both("Verification code")
-    scan_km, scan_en = both("Scan the code or visit")
+    code_label_km, code_label_en = both(CODE_LABEL)
+    scan_km, scan_en = both(SCAN)
     joiner = " · "
     title_long = max(len(content.title_km), len(content.title_en)) > LONG_TITLE
     with translation.override("en"):

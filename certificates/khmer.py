@@ -16,6 +16,9 @@ from functools import lru_cache
 from icu4py.breakers import WordBreaker
 
 ZWSP = "\u200b"
+# Signs that belong to the word before them and must never start a line:
+# the repetition sign (ៗ), the full stops (។ ៕) and the colon (៖).
+NO_BREAK_BEFORE = frozenset("\u17d7\u17d4\u17d5\u17d6")
 
 KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
 
@@ -75,7 +78,12 @@ def segment(text: str) -> str:
     pieces: list[str] = []
     previous = ""
     for word in WordBreaker(text, "km"):
-        if previous and is_khmer(previous[-1]) and is_khmer(word[0]):
+        if (
+            previous
+            and is_khmer(previous[-1])
+            and is_khmer(word[0])
+            and word[0] not in NO_BREAK_BEFORE
+        ):
             pieces.append(ZWSP)
         pieces.append(word)
         previous = word

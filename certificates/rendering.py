@@ -119,6 +119,13 @@ class CertificateRenderer:
         )
         self.image_cache: dict = {}
 
+    def layout(self, html: str):
+        """The laid-out document (boxes and pages), without writing a PDF."""
+        document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+        return document.render(
+            stylesheets=[self.stylesheet], font_config=self.font_config, cache=self.image_cache
+        )
+
     def render(
         self,
         html: str,

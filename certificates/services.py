@@ -32,7 +32,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import credentials, document, fonts, rendering, signing
@@ -364,10 +364,7 @@ def _seal(certificate: Certificate) -> None:
     """Sign the credential and the offline payload with the current key and store them."""
     key = signing.signing_key()
     public = key.public
-    with translation.override("en"):
-        heading = document.both(
-            document.WORDING[certificate.kind]["heading"], "certificate heading"
-        )[1]
+    heading = document.both(document.WORDING[certificate.kind]["heading"])[1]
     hours = f" ({certificate.hours.normalize():f} hours)" if certificate.hours else ""
     facts = credentials.CredentialFacts(
         credential_id=credential_url(certificate),

@@ -1,0 +1,62 @@
+"""Reading rendered certificates the way a person (or a verifier) would."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tempfile
+from pathlib import Path
+
+from PIL import Image
+from pypdf import PdfReader
+
+
+def reader(data: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(data))
+
+
+def pdftotext(data: bytes) -> str:
+    """The text as poppler extracts it, zero-width spaces removed."""
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    )
+    return result.stdout.decode("utf-8").replace("\u200b", "")
+
+
+def page_image(data: bytes, dpi: int = 150) -> Image.Image:
+    with tempfile.TemporaryDirectory() as folder:
+        pdf = Path(folder) / "c.pdf"
+        pdf.write_bytes(data)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", str(dpi), "-singlefile", str(pdf), str(Path(folder) / "p")],
+            check=True,
+        )
+        return Image.open(Path(folder) / "p.png").convert("L").copy()
+
+
+def decode_qr(data: bytes) -> list[str]:
+    import zxingcpp
+
+    return [code.text for code in zxingcpp.read_barcodes(page_image(data, dpi=200))]
+
+
+def embedded_fonts(data: bytes) -> dict[str, bool]:
+    """Base font name → whether its program is embedded in the file."""
+    fonts = {}
+    for page in reader(data).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = None
+            if "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            else:
+                descriptor = font.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor else {}
+            fonts[str(font["/BaseFont"])] = any(
+                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+    return fonts
+
+
+def attachments(data: bytes) -> dict[str, bytes]:
+    return {name: contents[0] for name, contents in reader(data).attachments.items()}
