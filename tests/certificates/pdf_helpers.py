@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 from PIL import Image
 from pypdf import PdfReader
+
+# poppler-utils, installed by .ci/run; the arguments below are ours, not input.
+PDFTOTEXT = shutil.which("pdftotext") or "pdftotext"
+PDFTOPPM = shutil.which("pdftoppm") or "pdftoppm"
 
 
 def reader(data: bytes) -> PdfReader:
@@ -17,8 +22,8 @@ def reader(data: bytes) -> PdfReader:
 
 def pdftotext(data: bytes) -> str:
     """The text as poppler extracts it, zero-width spaces removed."""
-    result = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    result = subprocess.run(  # noqa: S603
+        [PDFTOTEXT, "-layout", "-", "-"], input=data, capture_output=True, check=True
     )
     return result.stdout.decode("utf-8").replace("\u200b", "")
 
@@ -27,8 +32,8 @@ def page_image(data: bytes, dpi: int = 150) -> Image.Image:
     with tempfile.TemporaryDirectory() as folder:
         pdf = Path(folder) / "c.pdf"
         pdf.write_bytes(data)
-        subprocess.run(
-            ["pdftoppm", "-png", "-r", str(dpi), "-singlefile", str(pdf), str(Path(folder) / "p")],
+        subprocess.run(  # noqa: S603
+            [PDFTOPPM, "-png", "-r", str(dpi), "-singlefile", str(pdf), str(Path(folder) / "p")],
             check=True,
         )
         return Image.open(Path(folder) / "p.png").convert("L").copy()
