@@ -12,6 +12,8 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "academy.example.org",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/lms",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    # base64 of a 32-byte Ed25519 seed (a throwaway test key)
+    "CERTIFICATES_SIGNING_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
 }
 
 
