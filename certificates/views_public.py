@@ -26,10 +26,17 @@ from .ratelimit import rate_limited
 
 
 def language_from_query(view):
-    """``?lang=en`` / ``?lang=km`` picks the page language (these URLs carry no prefix)."""
+    """``?lang=en`` / ``?lang=km`` picks the page language (these URLs carry no prefix).
+
+    It also points ``request.urlconf`` at these language-neutral routes: for a
+    404 on an unprefixed path, ``LocaleMiddleware`` would otherwise redirect to
+    ``/km/verify/…``, which Wagtail's catch-all accepts, and a verifier
+    following a mistyped link would land on an unrelated "page not found".
+    """
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        request.urlconf = "certificates.urls_public"
         language = request.GET.get("lang", "")
         if language in dict(settings.LANGUAGES):
             with translation.override(language):

@@ -1,0 +1,194 @@
+"""Public verification: the page, the code lookup, the PDF check, the signed
+JSON credential with its published key, the offline payload and rate limits."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from certificates import credentials, services
+from certificates.encoding import b58decode, b64url, b64url_decode
+from certificates.signing import PublicKey
+
+from .conftest import ENGLISH_TITLE, KHMER_TITLE, pdf_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def verify_path(certificate) -> str:
+    return f"/verify/{certificate.token}/"
+
+
+def test_valid_certificate_page_shows_only_what_is_printed(client, certificate, user):
+    user.display_name = "Lotus Pseudonym"
+    user.save(update_fields=["display_name"])
+    response = client.get(verify_path(certificate), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Valid certificate" in body
+    for fact in ("Chan Sokha", ENGLISH_TITLE, KHMER_TITLE, certificate.code, "CSO Academy"):
+        assert fact in body
+    # Nothing else about the person.
+    assert user.email not in body
+    assert user.display_name not in body
+
+
+def test_the_page_speaks_khmer_by_default_and_english_on_request(client, certificate):
+    assert "វិញ្ញាបនបត្រមានសុពលភាព" in client.get(verify_path(certificate)).content.decode()
+    english = client.get(verify_path(certificate) + "?lang=en").content.decode()
+    assert "Valid certificate" in english
+
+
+def test_revoked_certificate_says_so_with_date_and_reason(client, certificate, admin_user):
+    services.revoke(admin_user, certificate, reason="Completed by someone else.")
+    body = client.get(verify_path(certificate) + "?lang=en").content.decode()
+    assert "This certificate has been revoked" in body
+    assert "Completed by someone else." in body
+    assert "Valid certificate" not in body
+
+
+def test_unknown_token_is_a_clear_not_found(client, db):
+    response = client.get("/verify/AAAAAAAAAAAAAAAAAAAAAAAAAA/?lang=en")
+    assert response.status_code == 404
+    assert "Certificate not found" in response.content.decode()
+
+
+def test_a_certificate_waiting_for_its_name_is_not_public(client, user, issue):
+    certificate = issue(user)
+    assert client.get(verify_path(certificate)).status_code == 404
+
+
+def test_lookup_by_code_accepts_what_people_type(client, certificate):
+    typed = certificate.code.lower().replace("-", " ")
+    response = client.get("/verify/", {"code": typed})
+    assert response.status_code == 302
+    assert response["Location"] == verify_path(certificate)
+    missing = client.get("/verify/", {"code": "0000-0000", "lang": "en"})
+    assert missing.status_code == 404
+    assert "No certificate has this code" in missing.content.decode()
+
+
+def test_verification_is_rate_limited(client, certificate, settings):
+    settings.CERTIFICATES_RATE_LIMITS = {"verify": 3, "lookup": 3, "check": 2}
+    statuses = [client.get(verify_path(certificate)).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    limited = client.get(verify_path(certificate) + "?lang=en")
+    assert limited["Retry-After"] == "60"
+    assert "Too many requests" in limited.content.decode()
+    # Another address is not affected.
+    assert client.get(verify_path(certificate), REMOTE_ADDR="10.9.8.7").status_code == 200
+
+
+def _upload(client, data: bytes):
+    return client.post(
+        "/verify/check/?lang=en",
+        {"pdf": SimpleUploadedFile("certificate.pdf", data, content_type="application/pdf")},
+    )
+
+
+def test_uploading_the_genuine_pdf_confirms_it(client, certificate):
+    response = _upload(client, pdf_bytes(certificate))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Genuine and unaltered" in body
+    assert certificate.code in body
+
+
+def test_uploading_an_altered_pdf_is_not_confirmed(client, certificate):
+    data = bytearray(pdf_bytes(certificate))
+    index = data.index(b"Chan Sokha") if b"Chan Sokha" in data else len(data) // 2
+    data[index] ^= 0x01
+    body = _upload(client, bytes(data)).content.decode()
+    assert "Not a certificate we issued, or changed since" in body
+    assert "Genuine" not in body
+
+
+def test_uploads_are_limited_in_size_and_rate(client, certificate, settings):
+    settings.CERTIFICATES_UPLOAD_MAX_BYTES = 1000
+    response = _upload(client, b"%PDF" + b"0" * 2000)
+    assert response.status_code == 400
+    settings.CERTIFICATES_RATE_LIMITS = {"verify": 60, "lookup": 20, "check": 1}
+    assert _upload(client, b"%PDF").status_code == 429
+
+
+def _published_key(client, verification_method: str) -> PublicKey:
+    """The key a verifier gets from the issuer profile named in the proof."""
+    issuer_url, _, fragment = verification_method.partition("#")
+    assert issuer_url == "https://academy.example.org/verify/issuer.json"
+    profile = client.get("/verify/issuer.json").json()
+    method = next(m for m in profile["verificationMethod"] if m["id"].endswith("#" + fragment))
+    assert method["type"] == "Multikey"
+    raw = b58decode(method["publicKeyMultibase"][1:])
+    assert raw[:2] == b"\xed\x01"
+    return PublicKey(Ed25519PublicKey.from_public_bytes(raw[2:]))
+
+
+def test_json_credential_verifies_with_the_published_key(client, certificate):
+    response = client.get(f"/verify/{certificate.token}.json")
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    document = response.json()
+    assert document["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert document["id"] == f"https://academy.example.org/verify/{certificate.token}.json"
+    key = _published_key(client, document["proof"]["verificationMethod"])
+    credentials.verify_credential(document, [key])
+
+
+def test_json_credential_fails_after_one_byte_changes(client, certificate):
+    text = client.get(f"/verify/{certificate.token}.json").content.decode()
+    key = _published_key(client, json.loads(text)["proof"]["verificationMethod"])
+    tampered = text.replace("Chan Sokha", "Chan Sokhb", 1)
+    assert tampered != text
+    with pytest.raises(credentials.VerificationError, match="altered"):
+        credentials.verify_credential(tampered, [key])
+    proof_changed = text.replace(
+        '"proofPurpose": "assertionMethod"', '"proofPurpose": "authentication"'
+    )
+    with pytest.raises(credentials.VerificationError):
+        credentials.verify_credential(proof_changed, [key])
+
+
+def test_revoked_credential_answers_gone_with_the_reason(client, certificate, admin_user):
+    services.revoke(admin_user, certificate, reason="Issued in error.")
+    response = client.get(f"/verify/{certificate.token}.json")
+    assert response.status_code == 410
+    body = response.json()
+    assert body["status"] == "revoked" and body["reason"] == "Issued in error."
+
+
+def test_public_key_is_published_as_pem(client, certificate):
+    pem = client.get("/verify/public-key.pem").content.decode()
+    assert pem.startswith("-----BEGIN PUBLIC KEY-----")
+    by_id = client.get(f"/verify/keys/{certificate.key_id}.pem").content.decode()
+    assert by_id == pem
+    assert client.get("/verify/keys/0000000000000000.pem").status_code == 404
+
+
+def test_offline_payload_verifies_without_the_server(certificate, tmp_path, client):
+    """`manage.py verify_certificate` checks the QR payload with only the public key."""
+    key_file = tmp_path / "issuer.pem"
+    key_file.write_bytes(client.get("/verify/public-key.pem").content)
+    out = StringIO()
+    qr = services.qr_content(certificate)
+    call_command("verify_certificate", qr, "--public-key", str(key_file), stdout=out)
+    text = out.getvalue()
+    assert "VALID" in text and "Chan Sokha" in text and certificate.code in text
+
+
+def test_offline_payload_rejects_tampering(certificate):
+    prefix, message, signature = certificate.payload.split(".")
+    fields = json.loads(b64url_decode(message))
+    fields[4] = "Someone Else"
+    forged = ".".join([prefix, b64url(json.dumps(fields).encode()), signature])
+    err = StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("verify_certificate", forged, stderr=err)
+    assert exit_info.value.code == 1
+    assert "NOT VALID" in err.getvalue()
+    with pytest.raises(credentials.VerificationError):
+        credentials.verify_payload(certificate.payload[:-2] + "AA", services.signing.public_keys())
