@@ -94,10 +94,14 @@ def admin_user(db):
 def admin_client(client, admin_user):
     """A signed-in superuser with TOTP set up (staff must use MFA to reach the admin)."""
     from allauth.mfa.models import Authenticator
+    from wagtail.users.models import UserProfile
 
     Authenticator.objects.create(
         user=admin_user, type=Authenticator.Type.TOTP, data={"secret": "unused-in-tests"}
     )
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = "en"
+    profile.save()
     client.force_login(admin_user)
     return client
 
