@@ -9,6 +9,7 @@ which receives a key-free view of the quiz from ``courses.quiz``).
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -79,6 +80,15 @@ class VideoBlock(blocks.StructBlock):
         if bool(value.get("file")) == bool(value.get("external_url")):
             raise blocks.StructBlockValidationError(
                 non_block_errors=[ValidationError(_("Give either a video file or a link."))]
+            )
+        transcript = value.get("transcript")
+        if not strip_tags(transcript.source if transcript else "").strip():
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "transcript": ValidationError(
+                        _("Add a transcript, for learners who cannot watch the video.")
+                    )
+                }
             )
         return value
 
