@@ -63,6 +63,26 @@ class Workshop(models.Model):
     audience = models.CharField(
         _("who may join"), max_length=20, choices=Audience.choices, default=Audience.SIGNED_IN
     )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="workshops",
+        help_text=_(
+            "Attending counts toward this course. Required when only its learners may join."
+        ),
+    )
+    mentoring_pair = models.ForeignKey(
+        "mentoring.MentoringPair",
+        verbose_name=_("mentoring pair"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="workshops",
+        help_text=_("For a private workshop of a mentoring pair."),
+    )
     invitees = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("invited people"),
@@ -111,6 +131,10 @@ class Workshop(models.Model):
     def clean(self):
         if not (self.title_km.strip() or self.title_en.strip()):
             raise ValidationError(_("Give a title in Khmer, in English or in both."))
+        if self.audience == self.Audience.COURSE and not self.course_id:
+            raise ValidationError({"course": _("Choose the course whose learners may join.")})
+        if self.audience == self.Audience.PAIR and not self.mentoring_pair_id:
+            raise ValidationError({"mentoring_pair": _("Choose the mentoring pair.")})
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The end must be after the start.")})
         if self.starts_at and self.ends_at and self.ends_at - self.starts_at > timedelta(hours=12):

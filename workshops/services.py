@@ -107,22 +107,20 @@ def can_schedule(user: User) -> bool:
 
 
 def _enrolled_in_course(user: User, workshop: Workshop) -> bool:
-    course_id = getattr(workshop, "course_id", None)
-    if course_id is None:
+    if workshop.course_id is None:
         return False
-    from courses.services import is_enrolled_in_course_id
+    from courses.services import get_enrolment
 
-    return is_enrolled_in_course_id(user, course_id)
+    return get_enrolment(user, workshop.course) is not None
 
 
 def member_of_pair(user: User, workshop: Workshop) -> bool:
     """Whether ``user`` belongs to one of the two organisations of the workshop's pair."""
-    pair_id = getattr(workshop, "mentoring_pair_id", None)
-    if pair_id is None:
+    if workshop.mentoring_pair_id is None:
         return False
     from mentoring.services import is_pair_member
 
-    return is_pair_member(user, pair_id)
+    return is_pair_member(user, workshop.mentoring_pair_id)
 
 
 def in_audience(user: User, workshop: Workshop) -> bool:
@@ -187,12 +185,8 @@ def visible_upcoming_for(user: User, limit: int | None = None, course_page=None)
         audience=Workshop.Audience.INVITED, invitees=user
     )
     audience |= Q(host=user) | Q(co_hosts=user)
-    course_ids = _enrolled_course_ids(user)
-    if course_ids is not None and hasattr(Workshop, "course"):
-        audience |= Q(audience=Workshop.Audience.COURSE, course_id__in=course_ids)
-    pair_ids = _pair_ids(user)
-    if pair_ids is not None and hasattr(Workshop, "mentoring_pair"):
-        audience |= Q(audience=Workshop.Audience.PAIR, mentoring_pair_id__in=pair_ids)
+    audience |= Q(audience=Workshop.Audience.COURSE, course__translation_key__in=_course_keys(user))
+    audience |= Q(audience=Workshop.Audience.PAIR, mentoring_pair_id__in=_pair_ids(user))
     workshops = Workshop.objects.upcoming().filter(audience).distinct().select_related("host")
     if course_page is not None:
         workshops = workshops.filter(_course_filter(course_page))
@@ -211,22 +205,17 @@ def visible_upcoming_for(user: User, limit: int | None = None, course_page=None)
 
 def _course_filter(course_page) -> Q:
     """Workshops of ``course_page`` or of any of its translations."""
-    if not hasattr(Workshop, "course"):
-        return Q(pk__in=[])
     return Q(course__translation_key=course_page.translation_key)
 
 
-def _enrolled_course_ids(user: User):
-    if not hasattr(Workshop, "course"):
-        return None
-    from courses.services import enrolled_course_ids
+def _course_keys(user: User):
+    """The courses ``user`` is enrolled in (translation keys, so any language counts)."""
+    from courses.models import Enrolment
 
-    return enrolled_course_ids(user)
+    return Enrolment.objects.for_user(user).values("course_key")
 
 
-def _pair_ids(user: User):
-    if not hasattr(Workshop, "mentoring_pair"):
-        return None
+def _pair_ids(user: User) -> list[int]:
     from mentoring.services import pair_ids_for_user
 
     return pair_ids_for_user(user)
@@ -246,7 +235,25 @@ WORKSHOP_FIELDS = (
     "capacity",
     "audience",
     "video_url",
+    "course",
 )
+
+
+def can_schedule_for_pair(user: User, pair) -> bool:
+    """The mentoring side of an active pair may hold private workshops for it."""
+    from mentoring.services import is_pair_mentor
+
+    return pair.status == "active" and is_pair_mentor(user, pair)
+
+
+@transaction.atomic
+def schedule_pair_workshop(user: User, pair, *, co_hosts=(), **data) -> Workshop:
+    """A private workshop for the two organisations of a mentoring pair."""
+    if not can_schedule_for_pair(user, pair):
+        raise PermissionDenied
+    fields = {k: data[k] for k in WORKSHOP_FIELDS if k in data and k not in ("audience", "course")}
+    workshop = Workshop(host=user, audience=Workshop.Audience.PAIR, mentoring_pair=pair, **fields)
+    return _save_new(workshop, co_hosts, ())
 
 
 @transaction.atomic
@@ -257,9 +264,10 @@ def schedule_workshop(
     if not can_schedule(user):
         raise PermissionDenied
     workshop = Workshop(host=host or user, **{k: data[k] for k in WORKSHOP_FIELDS if k in data})
-    for field in ("course", "mentoring_pair"):
-        if field in data and hasattr(Workshop, field):
-            setattr(workshop, field, data[field])
+    return _save_new(workshop, co_hosts, invitees)
+
+
+def _save_new(workshop: Workshop, co_hosts, invitees) -> Workshop:
     workshop.full_clean()
     workshop.save()
     workshop.co_hosts.set(co_hosts)
@@ -277,8 +285,8 @@ def update_workshop(
     if workshop.is_ended:
         raise ValidationError(_("An ended workshop cannot be changed."))
     old_start = workshop.starts_at
-    for field in WORKSHOP_FIELDS + ("course", "mentoring_pair"):
-        if field in data and hasattr(Workshop, field):
+    for field in WORKSHOP_FIELDS:
+        if field in data:
             setattr(workshop, field, data[field])
     workshop.full_clean()
     workshop.save()
@@ -1193,7 +1201,7 @@ def record_attendance(workshop: Workshop, participant: Participant) -> Attendanc
                 "attended": attended,
             },
         )
-        course_page = getattr(workshop, "course", None) if hasattr(Workshop, "course") else None
+        course_page = workshop.course
         if attended and course_page is not None:
             user = participant.user
             transaction.on_commit(lambda: _evaluate_completion(user, course_page))
@@ -1217,7 +1225,7 @@ def record_attendance_for_workshop(workshop_id: int) -> int:
 
 def attended_workshops_count(user: User, course_page) -> int:
     """Workshops of ``course_page`` (in any language) that ``user`` attended."""
-    if not user.is_authenticated or not hasattr(Workshop, "course"):
+    if not user.is_authenticated:
         return 0
     return Attendance.objects.filter(
         user=user,

@@ -1,0 +1,128 @@
+"""Forms for mentors scheduling workshops, and for posting without JavaScript."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+from . import services
+from .models import Workshop
+
+
+class PeopleByEmailField(forms.CharField):
+    """E-mail addresses of people who have an account, one per line or comma-separated."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def to_python(self, value):
+        value = super().to_python(value) or ""
+        emails = [e.strip() for e in value.replace(",", "\n").splitlines() if e.strip()]
+        users = list(User.objects.filter(email__in=emails, is_active=True))
+        found = {u.email.lower() for u in users}
+        missing = [e for e in emails if e.lower() not in found]
+        if missing:
+            raise ValidationError(
+                _("No account uses these addresses: %(emails)s"),
+                params={"emails": ", ".join(missing)},
+            )
+        return users
+
+
+class WorkshopForm(forms.ModelForm):
+    co_host_emails = PeopleByEmailField(
+        label=_("Co-hosts"),
+        required=False,
+        help_text=_("E-mail addresses of people who host with you, one per line."),
+    )
+    invitee_emails = PeopleByEmailField(
+        label=_("Invited people"),
+        required=False,
+        help_text=_("For an invited-only workshop: e-mail addresses, one per line."),
+    )
+
+    class Meta:
+        model = Workshop
+        fields = [
+            "title_km",
+            "title_en",
+            "description_km",
+            "description_en",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "audience",
+            "video_url",
+        ]
+        widgets = {
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "ends_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "description_km": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"starts_at": _("Cambodia time (Asia/Phnom_Penh).")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["co_host_emails"].initial = "\n".join(
+                self.instance.co_hosts.values_list("email", flat=True)
+            )
+            if "invitee_emails" in self.fields:
+                self.fields["invitee_emails"].initial = "\n".join(
+                    self.instance.invitees.values_list("email", flat=True)
+                )
+        # Course and pair audiences are chosen in the admin, where the course or
+        # pair is picked too.
+        if "audience" not in self.fields:
+            return
+        self.fields["audience"].choices = [
+            c
+            for c in Workshop.Audience.choices
+            if c[0] in (Workshop.Audience.SIGNED_IN, Workshop.Audience.INVITED)
+            or c[0] == self.instance.audience
+        ]
+
+    def save_with(self, user):
+        """Create or update through the services (which check permissions and schedule
+        reminders)."""
+        data = {f: self.cleaned_data[f] for f in self.Meta.fields}
+        extra = {
+            "co_hosts": self.cleaned_data["co_host_emails"],
+            "invitees": self.cleaned_data["invitee_emails"],
+        }
+        if self.instance.pk:
+            return services.update_workshop(user, self.instance, **extra, **data)
+        return services.schedule_workshop(user, **extra, **data)
+
+
+class PairWorkshopForm(WorkshopForm):
+    """A private workshop of a mentoring pair: its audience is the pair's two organisations."""
+
+    invitee_emails = None
+
+    class Meta(WorkshopForm.Meta):
+        fields = [f for f in WorkshopForm.Meta.fields if f != "audience"]
+
+    def save_with(self, user):
+        data = {f: self.cleaned_data[f] for f in self.Meta.fields}
+        return services.schedule_pair_workshop(
+            user, self.instance.mentoring_pair, co_hosts=self.cleaned_data["co_host_emails"], **data
+        )
+
+
+class RoomPostForm(forms.Form):
+    """Writing to the room from the page, for a browser without JavaScript."""
+
+    KIND_CHOICES = [("message", _("Message")), ("question", _("Question"))]
+
+    text = forms.CharField(
+        label=_("Your message"),
+        max_length=services.MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    kind = forms.ChoiceField(label=_("Send as"), choices=KIND_CHOICES, required=False)
