@@ -181,7 +181,7 @@ def _create_course(spec: dict, language: str, catalogue: CatalogueIndexPage) -> 
         **_course_fields(spec, content),
     )
     course.topics = list(FocusArea.objects.filter(code__in=spec["topics"]))
-    course.languages = list(CourseLanguage.objects.filter(code__in=spec["languages"]))
+    course.languages = CourseLanguage.for_codes(spec["languages"])
     publish(catalogue, course)
     document = _checklist() if spec.get("checklist") else None
     for (module, lessons), (module_slug, lesson_slugs) in zip(

@@ -88,10 +88,7 @@ def course_page(
     fields.setdefault("summary", "A short course.")
     page = CoursePage(**fields)
     page.topics = list(FocusArea.objects.filter(code__in=topics))
-    for code in languages:
-        # Rows from a migration; a transactional test's flush may have removed them.
-        CourseLanguage.objects.get_or_create(code=code)
-    page.languages = list(CourseLanguage.objects.filter(code__in=languages))
+    page.languages = CourseLanguage.for_codes(languages)
     for prerequisite in prerequisites:
         page.prerequisite_links.add(page.prerequisite_links.model(prerequisite=prerequisite))
     return publish(catalogue, page)

@@ -60,6 +60,13 @@ class CourseLanguage(models.Model):
     def label(self) -> str:
         return LanguageCode(self.code).label
 
+    @classmethod
+    def for_codes(cls, codes) -> list[CourseLanguage]:
+        """The rows for ``codes``, recreating any that a database flush removed."""
+        for code in codes:
+            cls.objects.get_or_create(code=code)
+        return list(cls.objects.filter(code__in=codes))
+
 
 class CatalogueIndexPage(Page):
     """The course catalogue in one language: search, filters, pagination."""
