@@ -228,15 +228,24 @@ def _issue(award: Award) -> tuple[Certificate, bool]:
     raise RuntimeError(f"Could not issue a certificate for {award.key}")
 
 
-def issue_for(enrolment) -> Certificate:
-    """Issue (once) the certificate for a course enrolment that met its completion rule."""
-    course = (
-        enrolment.course.specific if hasattr(enrolment.course, "specific") else enrolment.course
-    )
+def issue_for(enrolment) -> Certificate | None:
+    """Issue (once) the certificate for a course enrolment that met its completion rule.
+
+    Returns ``None`` for a course that awards no certificate. The award is
+    keyed on the course's translation key, so completing the Khmer and the
+    English version of a course earns one certificate, not two.
+    """
+    course = enrolment.course
+    course = getattr(course, "specific", course)
+    if not getattr(course, "awards_certificate", True):
+        return None
     user = enrolment.user
     title_km, title_en = _course_titles(course)
+    course_key = getattr(enrolment, "course_key", None) or getattr(
+        course, "translation_key", course.pk
+    )
     award = Award(
-        key=f"course:{course.pk}:user:{user.pk}",
+        key=f"course:{course_key}:user:{user.pk}",
         kind=Certificate.Kind.COURSE,
         recipient=user,
         name=user.certificate_name,
@@ -255,7 +264,7 @@ def _course_titles(course) -> tuple[str, str]:
     titles = {"km": "", "en": ""}
     translations = [course]
     if hasattr(course, "get_translations"):
-        translations += list(course.get_translations().select_related("locale"))
+        translations += list(course.get_translations().live().select_related("locale"))
     for page in translations:
         code = page.locale.language_code if hasattr(page, "locale") else ""
         for language in titles:

@@ -433,6 +433,14 @@ def withdraw_conflict(user: User, exclusion: MentoringExclusion) -> None:
 # ---------------------------------------------------------------------------
 
 
+def _lock_round(matching_round: MatchingRound) -> MatchingRound:
+    """Lock the round's row for this transaction and reload it in place, so the
+    caller's instance reflects what the service then writes."""
+    MatchingRound.objects.select_for_update().filter(pk=matching_round.pk).first()
+    matching_round.refresh_from_db()
+    return matching_round
+
+
 def _check_admin(user: User) -> None:
     if not is_mentoring_admin(user):
         raise PermissionDenied(_("Only mentoring admins can run matching rounds."))
@@ -560,7 +568,7 @@ def run_round(user: User, matching_round: MatchingRound) -> matcher.MatchResult:
     or paired elsewhere) are dropped; pairs the admin removed stay out.
     """
     _check_admin(user)
-    matching_round = MatchingRound.objects.select_for_update().get(pk=matching_round.pk)
+    _lock_round(matching_round)
     _check_editable(matching_round)
     requests, offers = round_inputs(matching_round)
     request_ids = {r.id for r in requests}
@@ -676,7 +684,7 @@ def _proposal_in_round(matching_round: MatchingRound, proposal_id) -> MatchPropo
 def remove_proposal(user: User, matching_round: MatchingRound, proposal_id) -> None:
     """Take a pair out of the round; re-runs will not propose it again."""
     _check_admin(user)
-    matching_round = MatchingRound.objects.select_for_update().get(pk=matching_round.pk)
+    _lock_round(matching_round)
     _check_editable(matching_round)
     proposal = _proposal_in_round(matching_round, proposal_id)
     pair = [proposal.request_id, proposal.offer_id]
@@ -708,7 +716,7 @@ def swap_proposals(user: User, matching_round: MatchingRound, first_id, second_i
     """Exchange the mentors of two proposals, if both new pairs keep every hard
     constraint; both are then locked, so a re-run keeps the admin's choice."""
     _check_admin(user)
-    matching_round = MatchingRound.objects.select_for_update().get(pk=matching_round.pk)
+    _lock_round(matching_round)
     _check_editable(matching_round)
     first = _proposal_in_round(matching_round, first_id)
     second = _proposal_in_round(matching_round, second_id)
@@ -759,7 +767,7 @@ def approve_round(user: User, matching_round: MatchingRound) -> list[MentoringPa
     """Publish the round: each proposal becomes a proposed pair, and both
     organisations are told by e-mail and on their dashboard."""
     _check_admin(user)
-    matching_round = MatchingRound.objects.select_for_update().get(pk=matching_round.pk)
+    _lock_round(matching_round)
     if matching_round.status != MatchingRound.Status.PROPOSED:
         raise ValidationError(_("Run the round and review its proposals before approving it."))
     proposals = list(

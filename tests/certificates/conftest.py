@@ -4,12 +4,13 @@ helpers to read PDFs."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from django.core.files.storage import storages
 from pypdf import PdfReader
-from wagtail.models import Locale, Page
+from wagtail.models import Locale
 
 from certificates import services
 from certificates.models import Certificate
@@ -23,25 +24,34 @@ def _site_url(settings):
     settings.SITE_URL = "https://academy.example.org"
 
 
+def make_course(title_km: str, title_en: str = "", **fields):
+    """A course in Khmer, with its English translation when ``title_en`` is given."""
+    from courses import factories
+
+    course = factories.course_page(title=title_km, estimated_hours=Decimal("12"), **fields)
+    if title_en:
+        factories.catalogue_page("en")
+        translation = course.copy_for_translation(Locale.objects.get(language_code="en"))
+        translation.title = title_en
+        translation.save_revision().publish()
+    return course
+
+
 @pytest.fixture
 def course_page(db):
-    """A page titled in Khmer with an English translation (stands in for a course)."""
-    km = Locale.objects.get_or_create(language_code="km")[0]
-    en = Locale.objects.get_or_create(language_code="en")[0]
-    root = Page.get_first_root_node()
-    page = root.add_child(instance=Page(title=KHMER_TITLE, slug="finance-course", locale=km))
-    translation = page.copy_for_translation(en)
-    translation.title = ENGLISH_TITLE
-    translation.save_revision().publish()
-    return page
+    """A published course titled in Khmer, with an English translation."""
+    return make_course(KHMER_TITLE, ENGLISH_TITLE, slug="finance-course")
 
 
 @pytest.fixture
 def make_enrolment(course_page):
-    counter = iter(range(1, 10_000))
+    from courses.factories import EnrolmentFactory
+    from courses.models import Enrolment
 
     def make(user, course=None):
-        return SimpleNamespace(pk=next(counter), user=user, course=course or course_page)
+        course = course or course_page
+        existing = Enrolment.objects.filter(user=user, course_key=course.translation_key).first()
+        return existing or EnrolmentFactory(user=user, course=course)
 
     return make
 
@@ -108,3 +118,18 @@ def admin_client(client, admin_user):
 
 def as_namespace(**kwargs):
     return SimpleNamespace(**kwargs)
+
+
+@pytest.fixture
+def fast_pdf(monkeypatch):
+    """Stand in for WeasyPrint where a test is about pages and states, not the PDF itself.
+
+    ``test_pdf.py``, the issuance tests and the browser test render real PDFs.
+    """
+
+    def render(certificate):
+        return (
+            f"%PDF-1.7\n% stand-in for {certificate.code}: {certificate.recipient_name}\n%%EOF\n"
+        ).encode()
+
+    monkeypatch.setattr(services, "render_pdf_bytes", render)

@@ -10,7 +10,7 @@ from django.test import override_settings
 from accounts.factories import UserFactory
 from certificates.models import Certificate, CertificateEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_pdf")]
 
 INDEX = "/admin/certificates/"
 

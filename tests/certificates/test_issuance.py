@@ -15,7 +15,7 @@ from accounts.factories import MembershipFactory, OrganisationFactory
 from certificates import services
 from certificates.models import Certificate, CertificateEvent, RenderedPdf
 
-from .conftest import ENGLISH_TITLE, KHMER_TITLE
+from .conftest import ENGLISH_TITLE, KHMER_TITLE, make_course
 
 pytestmark = pytest.mark.django_db
 
@@ -56,12 +56,9 @@ def test_first_certificate_waits_for_the_learner_to_confirm_their_name(user, iss
     assert certificate.credential and certificate.payload
 
 
-def test_later_certificates_use_the_confirmed_name_at_once(confirmed, issue, course_page):
+def test_later_certificates_use_the_confirmed_name_at_once(confirmed, issue):
     first = issue(confirmed)
-    other_course = course_page.get_parent().add_child(
-        instance=type(course_page)(title="Safeguarding", slug="safeguarding")
-    )
-    second = issue(confirmed, course=other_course)
+    second = issue(confirmed, course=make_course("សុវត្ថិភាពកុមារ", "Safeguarding"))
     assert first.pk != second.pk
     assert second.status == Certificate.Status.VALID
     assert second.render_state == Certificate.RenderState.READY
@@ -138,8 +135,10 @@ def test_rerendering_keeps_old_hashes_genuine(
 @pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_completions_make_one_certificate_and_one_pdf(user, course_page, settings):
     """The completion hook fired 50 times at once: one row, one render, one file."""
+    from courses.factories import EnrolmentFactory
+
     services.confirm_name(user, legal_name="Chan Sokha")
-    enrolment = SimpleNamespace(pk=1, user=user, course=course_page)
+    enrolment = EnrolmentFactory(user=user, course=course_page)
     barrier = threading.Barrier(50)
     results, errors = [], []
 
@@ -195,6 +194,30 @@ def test_a_completed_mentoring_pair_earns_both_organisations_a_certificate(
     # Members of the organisation see it; others do not.
     assert list(services.certificates_for(user)) == [received]
     assert not services.certificates_for(other_user).exists()
+
+
+def test_a_course_without_certificates_issues_none(confirmed, issue):
+    course = make_course("វគ្គខ្លី", "Taster session", awards_certificate=False)
+    from courses.factories import EnrolmentFactory
+
+    assert services.issue_for(EnrolmentFactory(user=confirmed, course=course)) is None
+    assert not Certificate.objects.exists()
+
+
+def test_the_english_and_khmer_course_earn_one_certificate(confirmed, issue, course_page):
+    """Enrolments are per translation key: the certificate is too."""
+    english = course_page.get_translation(
+        course_page.locale.__class__.objects.get(language_code="en")
+    )
+    first = issue(confirmed)
+    assert (
+        services.issue_for(
+            SimpleNamespace(
+                pk=99, user=confirmed, course=english, course_key=course_page.translation_key
+            )
+        ).pk
+        == first.pk
+    )
 
 
 def test_the_course_completed_signal_issues_a_certificate(

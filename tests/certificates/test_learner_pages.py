@@ -13,7 +13,7 @@ from certificates.models import Certificate
 
 from .conftest import ENGLISH_TITLE, pdf_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_pdf")]
 
 LIST = "/en/certificates/"
 

@@ -17,7 +17,7 @@ from certificates.signing import PublicKey
 
 from .conftest import ENGLISH_TITLE, KHMER_TITLE, pdf_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_pdf")]
 
 
 def verify_path(certificate) -> str:

@@ -68,6 +68,11 @@ def mentoring_admin(db):
     Authenticator.objects.create(
         user=user, type=Authenticator.Type.TOTP, data={"secret": "unused-in-tests"}
     )
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
     return user
 
 
@@ -96,3 +101,52 @@ def active_pair(mentoring_request, offer):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+def en_url(name: str, *args) -> str:
+    """The English URL of a mentoring page (``reverse`` alone gives the Khmer default)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("en"):
+        return reverse(f"mentoring:{name}", args=args)
+
+
+def organisation_with_rep(name, province, language="en", **kwargs):
+    organisation = OrganisationFactory(name_en=name, name_km="", province=province, **kwargs)
+    rep = UserFactory(
+        email=f"{name.split()[0].lower()}@example.org",
+        display_name=name.split()[0],
+        preferred_language=language,
+    )
+    MembershipFactory(user=rep, organisation=organisation, role="representative")
+    return organisation, rep
+
+
+@pytest.fixture
+def market(db):
+    """Three organisations asking, two offering (one place each)."""
+    asking = {}
+    for key, province, needs, languages in (
+        ("stung", "19", {"financial-management": "must"}, ["km"]),
+        ("kep", "23", {"fundraising": "must", "advocacy": "nice"}, ["km", "en"]),
+        ("pailin", "24", {"safeguarding": "must"}, ["km"]),
+    ):
+        organisation, rep = organisation_with_rep(
+            f"{key.title()} Youth", province, year_founded=2022, staff_size=3
+        )
+        asking[key] = MentoringRequestFactory(
+            organisation=organisation, needs=needs, working_languages=languages
+        )
+    offering = {}
+    for key, province, areas in (
+        ("kratie", "10", ["financial-management", "fundraising"]),
+        ("kampot", "07", ["fundraising", "advocacy"]),
+    ):
+        organisation, rep = organisation_with_rep(
+            f"{key.title()} Helpdesk", province, year_founded=2001, staff_size=40
+        )
+        offering[key] = MentoringOfferFactory(
+            organisation=organisation, focus_areas=areas, capacity=1, mentors=[rep]
+        )
+    return asking, offering
