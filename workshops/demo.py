@@ -168,11 +168,7 @@ def _ended(host, learner) -> Workshop:
 def seed(stdout) -> None:
     host = demo_user("mentor")
     learner = demo_user("learner")
-    from django.contrib.auth.models import Group
-
-    mentors = Group.objects.filter(name="Mentors").first()
-    if mentors:
-        host.groups.add(mentors)
+    host.groups.add(services.mentors_group())
     _upcoming(host, learner)
     _ended(host, learner)
     stdout.write(f"Workshops: {Workshop.objects.count()}")

@@ -129,16 +129,24 @@ class Workshop(models.Model):
         return reverse("workshops:room", args=[self.pk])
 
     def clean(self):
+        errors: dict[str, list] = {}
+
+        def add(field, message):
+            errors.setdefault(field, []).append(message)
+
         if not (self.title_km.strip() or self.title_en.strip()):
-            raise ValidationError(_("Give a title in Khmer, in English or in both."))
+            add("title_en", _("Give a title in Khmer, in English or in both."))
         if self.audience == self.Audience.COURSE and not self.course_id:
-            raise ValidationError({"course": _("Choose the course whose learners may join.")})
+            add("course", _("Choose the course whose learners may join."))
         if self.audience == self.Audience.PAIR and not self.mentoring_pair_id:
-            raise ValidationError({"mentoring_pair": _("Choose the mentoring pair.")})
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": _("The end must be after the start.")})
-        if self.starts_at and self.ends_at and self.ends_at - self.starts_at > timedelta(hours=12):
-            raise ValidationError({"ends_at": _("A workshop lasts at most 12 hours.")})
+            add("mentoring_pair", _("Choose the mentoring pair."))
+        if self.starts_at and self.ends_at:
+            if self.ends_at <= self.starts_at:
+                add("ends_at", _("The end must be after the start."))
+            elif self.ends_at - self.starts_at > timedelta(hours=12):
+                add("ends_at", _("A workshop lasts at most 12 hours."))
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def title(self) -> str:

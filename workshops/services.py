@@ -106,6 +106,20 @@ def can_schedule(user: User) -> bool:
     return user.is_authenticated and (user.is_staff or user.has_perm("workshops.host_workshop"))
 
 
+def mentors_group():
+    """The "Mentors" group, whose members schedule and host workshops (made by a migration;
+    made again here if it was removed)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _created = Group.objects.get_or_create(name="Mentors")
+    permission = Permission.objects.filter(
+        content_type__app_label="workshops", codename="host_workshop"
+    ).first()
+    if permission is not None:
+        group.permissions.add(permission)
+    return group
+
+
 def _enrolled_in_course(user: User, workshop: Workshop) -> bool:
     if workshop.course_id is None:
         return False
