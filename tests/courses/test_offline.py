@@ -104,16 +104,14 @@ def test_pack_contains_every_lesson_and_opens_without_the_server(user_client, me
     names = set(archive.namelist())
     lessons = [n for n in names if n.startswith("lessons/")]
     assert len(lessons) == 3
-    titles = {
-        re.search(r"<h1>(.*?)</h1>", archive.read(n).decode()).group(1) for n in lessons
-    }
+    titles = {re.search(r"<h1>(.*?)</h1>", archive.read(n).decode()).group(1) for n in lessons}
     assert titles == {"Why document", "Interviewing safely", "Check yourself"}
     assert {"index.html", "style.css", "manifest.json"} <= names
 
     for name in [n for n in names if n.endswith(".html")]:
         html = archive.read(name).decode()
         assert "<script" not in html
-        for tag, attribute, value in _links(html):
+        for tag, _attribute, value in _links(html):
             if value.startswith(("http://", "https://")):
                 # Only links the learner may follow when back online: never assets.
                 assert tag == "a", (name, value)
