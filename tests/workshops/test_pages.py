@@ -214,9 +214,10 @@ def test_dashboard_and_navigation_show_upcoming_workshops(user_client, user, wor
 
 
 def test_course_audience_sees_course_workshops_only_when_enrolled(client):
-    from courses.factories import EnrolmentFactory, course_page
     from django.template import Context, Template
     from django.test import RequestFactory
+
+    from courses.factories import EnrolmentFactory, course_page
 
     course = course_page(title="Advocacy 101")
     workshop = WorkshopFactory(title_en="Advocacy Q&A", audience="course", course=course)

@@ -50,7 +50,12 @@ def test_scheduling_enqueues_reminders_and_auto_end_with_run_times(
     each to run at its time."""
     with django_capture_on_commit_callbacks(execute=True):
         workshop = schedule(user, timedelta(days=3))
-    enqueued = {(r.task.name, r.task.run_after, tuple(r.args)) for r in dummy_tasks.results}
+    ours = {"send_workshop_reminders", "end_overdue_workshop"}
+    enqueued = {
+        (r.task.name, r.task.run_after, tuple(r.args))
+        for r in dummy_tasks.results
+        if r.task.name in ours
+    }
     assert enqueued == {
         (
             "send_workshop_reminders",

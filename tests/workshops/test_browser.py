@@ -1,0 +1,83 @@
+"""Two people in Chromium share a room; one drops offline, writes, and comes back."""
+
+import pytest
+
+from accounts.factories import UserFactory
+from workshops.factories import WorkshopFactory
+
+from .servers import daphne, session_cookie
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+MESSAGES = "#transcript .room-item:not(.room-item--pending) .room-item__text"
+
+
+def open_room(chromium, base, user, workshop, foreign):
+    context = chromium.new_context(base_url=base, viewport={"width": 390, "height": 844})
+    context.add_cookies([{"name": "sessionid", "value": session_cookie(user), "url": base}])
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith((base, base.replace("http", "ws"), "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            foreign.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"/en/workshops/{workshop.pk}/")
+    page.locator("#room-actions button").first.wait_for()  # rendered after the welcome
+    return context, page
+
+
+def say(page, text):
+    page.fill("#room-text", text)
+    page.click("#room-form button[type=submit]")
+
+
+def has_message(page, text):
+    page.locator(MESSAGES, has_text=text).wait_for()
+
+
+def test_offline_writer_catches_up_and_both_end_with_the_same_transcript(chromium):
+    workshop = WorkshopFactory(status="live", title_en="Browser room")
+    dara, sokha = UserFactory(display_name="Dara"), UserFactory(display_name="Sokha")
+    foreign = []
+    with daphne() as base:
+        dara_context, dara_page = open_room(chromium, base, dara, workshop, foreign)
+        sokha_context, sokha_page = open_room(chromium, base, sokha, workshop, foreign)
+        try:
+            say(dara_page, "Good morning from Phnom Penh")
+            has_message(sokha_page, "Good morning from Phnom Penh")
+            say(sokha_page, "<img src=x onerror=alert(1)> hello")
+            has_message(dara_page, "<img src=x onerror=alert(1)> hello")
+
+            sokha_context.set_offline(True)
+            sokha_page.locator("#room-connection").wait_for(state="visible")
+            say(sokha_page, "Written while offline")
+            sokha_page.locator(".room-item--pending", has_text="Written while offline").wait_for()
+            say(dara_page, "Said while Sokha was away")
+            has_message(dara_page, "Said while Sokha was away")
+
+            sokha_context.set_offline(False)
+            has_message(sokha_page, "Said while Sokha was away")
+            has_message(sokha_page, "Written while offline")
+            has_message(dara_page, "Written while offline")
+            sokha_page.locator("#room-connection").wait_for(state="hidden")
+
+            expected = [
+                "Good morning from Phnom Penh",
+                "<img src=x onerror=alert(1)> hello",
+                "Said while Sokha was away",
+                "Written while offline",
+            ]
+            assert dara_page.locator(MESSAGES).all_text_contents() == expected
+            assert sokha_page.locator(MESSAGES).all_text_contents() == expected
+            assert sokha_page.locator(".room-item--pending").count() == 0
+            assert dara_page.locator("#transcript img").count() == 0, "text, never HTML"
+        finally:
+            dara_context.close()
+            sokha_context.close()
+    assert not foreign, f"requests to other hosts: {foreign}"
