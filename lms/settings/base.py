@@ -294,3 +294,12 @@ CERTIFICATES_FONT_CACHE = env.path(
 )
 # WeasyPrint reports each rendering step at INFO; keep that out of the logs.
 LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}
+
+# --- workshops ---
+# Minutes present that count as attending a workshop (or half of it, if shorter).
+WORKSHOPS_ATTENDANCE_MINUTES = env.int("WORKSHOPS_ATTENDANCE_MINUTES", default=30)
+# Channels 4.2+ runs close_old_connections before every consumer handler; the
+# room consumer skips it (its ORM calls clean up themselves). True restores it.
+WORKSHOPS_CLOSE_OLD_CONNECTIONS_PER_HANDLER = env.bool(
+    "WORKSHOPS_CLOSE_OLD_CONNECTIONS_PER_HANDLER", default=False
+)
