@@ -110,7 +110,10 @@ def test_names_are_text_and_make_the_renderer_fetch_nothing(user, issue):
     calls = list(renderer.fetcher.calls)
     assert all(call.allowed for call in calls), calls
     fetched = {call.url for call in calls}
-    assets = {f"{rendering.ASSETS_DIR.as_uri()}/{name}" for name in ("corner.svg", "seal.svg", "watermark.svg")}
+    assets = {
+        f"{rendering.ASSETS_DIR.as_uri()}/{name}"
+        for name in ("corner.svg", "seal.svg", "watermark.svg")
+    }
     assert fetched == assets | {face.url for face in fonts.FACES}
 
 
