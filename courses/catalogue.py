@@ -200,7 +200,8 @@ def invalidate() -> None:
     cache.set(CACHE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def _cacheable(request) -> bool:
+def cacheable(request) -> bool:
+    """Anonymous GETs with no pending message may be answered from the cache."""
     return (
         request.method == "GET"
         and not request.user.is_authenticated
@@ -210,13 +211,26 @@ def _cacheable(request) -> bool:
     )
 
 
+def _page_key(request, language: str) -> str:
+    raw = f"{request.path}?{request.META.get('QUERY_STRING', '')}:{language}"
+    return f"courses:catalogue:{cache_version()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def cached_page(request, language: str) -> bytes | None:
+    return cache.get(_page_key(request, language))
+
+
 def serve_cached(page, request, serve, *args, **kwargs):
-    """Serve ``page`` from the cache for anonymous visitors, else render it."""
-    if not _cacheable(request):
+    """Render ``page`` and keep the result for anonymous visitors.
+
+    ``courses.middleware.CatalogueCacheMiddleware`` answers later visits
+    before Wagtail routes them; this also answers from the cache when the
+    middleware is not installed.
+    """
+    if not cacheable(request):
         return serve(request, *args, **kwargs)
-    raw = f"{page.pk}:{get_language()}:{request.META.get('QUERY_STRING', '')}"
-    key = f"courses:catalogue:{cache_version()}:{hashlib.sha256(raw.encode()).hexdigest()}"
-    cached = cache.get(key)
+    language = get_language()
+    cached = cached_page(request, language)
     if cached is not None:
         response = HttpResponse(cached, content_type="text/html; charset=utf-8")
         response["X-Catalogue-Cache"] = "hit"
@@ -225,5 +239,5 @@ def serve_cached(page, request, serve, *args, **kwargs):
     if hasattr(response, "render"):
         response.render()
     if response.status_code == 200:
-        cache.set(key, response.content, CACHE_TIMEOUT)
+        cache.set(_page_key(request, language), response.content, CACHE_TIMEOUT)
     return response

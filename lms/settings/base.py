@@ -295,6 +295,14 @@ CERTIFICATES_FONT_CACHE = env.path(
 # WeasyPrint reports each rendering step at INFO; keep that out of the logs.
 LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}
 
+# --- courses ---
+# Anonymous visitors get the catalogue from the cache before Wagtail routes
+# the request (courses/middleware.py); it sits last, after sessions,
+# authentication and messages, which it reads.
+MIDDLEWARE = [*MIDDLEWARE, "courses.middleware.CatalogueCacheMiddleware"]
+# Media larger than this stay online in offline packs (linked, with their size).
+COURSES_OFFLINE_MEDIA_CAP = env.int("COURSES_OFFLINE_MEDIA_CAP", default=5 * 1024 * 1024)
+
 # --- workshops ---
 # Minutes present that count as attending a workshop (or half of it, if shorter).
 WORKSHOPS_ATTENDANCE_MINUTES = env.int("WORKSHOPS_ATTENDANCE_MINUTES", default=30)
