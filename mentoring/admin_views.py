@@ -205,7 +205,7 @@ class RoundActionView(AdminOnlyMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, message or self.success_message)
+            messages.success(request, str(message or self.success_message))
         return redirect(url("detail", matching_round.pk))
 
 

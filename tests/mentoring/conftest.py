@@ -6,6 +6,16 @@ from accounts.factories import MembershipFactory, OrganisationFactory, UserFacto
 from mentoring.factories import MentoringOfferFactory, MentoringPairFactory, MentoringRequestFactory
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Service calls in these tests read their messages in English; pages pick
+    their own language from the URL."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def mentee_org(db):
     return OrganisationFactory(
