@@ -149,8 +149,15 @@ def _covers(n: int) -> list:
 
 
 def _seed(catalogue, start: int, count: int, covers: list) -> None:
+    from django.db import transaction
+
     from courses import factories
 
+    with transaction.atomic():  # one commit, not one per page: seeding in seconds
+        _seed_pages(factories, catalogue, start, count, covers)
+
+
+def _seed_pages(factories, catalogue, start: int, count: int, covers: list) -> None:
     for i in range(start, start + count):
         word = WORDS_KM[i % len(WORDS_KM)]
         factories.course_page(

@@ -337,3 +337,21 @@ def test_personal_data_export_and_deletion(enrolled, user, lessons):
     hooks.before_account_deletion(user)
     assert not Enrolment.objects.filter(user=user).exists()
     assert not QuizAttempt.objects.exists()
+
+
+def test_prerequisites_are_explained_with_the_learners_status(user_client, user, catalogue):
+    """A course lists what it builds on, and whether the learner has completed it."""
+    basics = factories.course_page(catalogue, title="Security basics", slug="basics")
+    lesson = factories.lesson_page(basics, title="Lock your phone", slug="lock")
+    advanced = factories.course_page(
+        catalogue, title="Advanced security", slug="advanced", prerequisites=[basics]
+    )
+    html = user_client.get(advanced.url).content.decode()
+    assert "Security basics" in html
+    assert "not completed yet" in html or "មិនទាន់បញ្ចប់" in html
+    assert url("enrol", advanced.pk) in html  # advice, not a barrier
+
+    services.enrol(user, basics)
+    services.mark_lesson_done(user, lesson)
+    html = user_client.get(advanced.url).content.decode()
+    assert "you completed it" in html or "អ្នកបានបញ្ចប់វាហើយ" in html

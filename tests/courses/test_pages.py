@@ -208,3 +208,52 @@ class AuthoringTests(WagtailPageTestCase):
         lesson = factories.lesson_page(course, title="Draft", slug="draft")
         response = self.client.get(f"/admin/pages/{lesson.pk}/edit/preview/")
         assert response.status_code == 200
+
+
+class TranslationWorkflowTests(WagtailPageTestCase):
+    """simple_translation copies a whole course into English for the editor to translate."""
+
+    def setUp(self):
+        factories.catalogue_page("en")
+        self.catalogue = factories.catalogue_page("km")
+        self.editor = UserFactory(email="editor@example.org", is_staff=True, is_superuser=True)
+        Authenticator.objects.create(
+            user=self.editor, type=Authenticator.Type.TOTP, data={"secret": "x"}
+        )
+        self.client.force_login(self.editor)
+
+    def test_translate_a_course_with_its_modules_lessons_and_quiz(self):
+        from wagtail.models import Locale
+
+        course = factories.course_page(self.catalogue, title="វគ្គ", slug="course")
+        module = factories.module_page(course, title="ផ្នែកទី១", slug="module-1")
+        factories.lesson_page(
+            module,
+            title="មេរៀន",
+            slug="lesson",
+            body=[factories.quiz_block()],
+        )
+        english = Locale.objects.get(language_code="en")
+        response = self.client.post(
+            f"/admin/translation/submit/page/{course.pk}/",
+            {"locales": [english.pk], "include_subtree": "on"},
+        )
+        assert response.status_code == 302
+        translated = course.get_translation(english)
+        assert translated.get_parent().specific.locale == english
+        lesson = LessonPage.objects.get(locale=english)
+        assert lesson.get_parent().specific_class is ModulePage
+        assert lesson.has_quiz  # the structure travels; editors translate the text
+
+
+class ModuleRedirectTests(WagtailPageTestCase):
+    def test_a_module_url_leads_to_its_heading_in_the_course_outline(self):
+        course = factories.course_page(factories.catalogue_page("km"), title="C", slug="c")
+        module = factories.module_page(course, title="Audits", slug="audits")
+        factories.lesson_page(module, title="Preparing", slug="preparing")
+        response = self.client.get(module.url)
+        assert response.status_code == 302
+        assert response["Location"] == f"{course.url}#module-{module.pk}"
+        html = self.client.get(course.url).content.decode()
+        assert f'id="module-{module.pk}"' in html
+        assert "Preparing" in html
