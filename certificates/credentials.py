@@ -9,9 +9,9 @@ Credential
     needed to sign or verify. ``docs/certificates.md`` describes it.
 
 Offline payload
-    ``CSOA1.<message>.<signature>``: base64url of a JSON array
-    ``[1, token, code, issued_on, name, title, key_id]`` and base64url of the
-    Ed25519 signature of those exact message bytes. The QR code carries it in
+    ``CSOA1.<message>.<signature>``: base64url of a compact binary message
+    (token, code, date, key id, name, title; see :func:`encode_claims`) and
+    base64url of the Ed25519 signature of those exact message bytes. The QR code carries it in
     the fragment of the verification URL, so a phone opens the public page and
     anyone with the public key can check it with no server at all.
 """
@@ -33,7 +33,7 @@ CRYPTOSUITE = "eddsa-jcs-2022"
 
 PAYLOAD_PREFIX = "CSOA1"
 PAYLOAD_VERSION = 1
-PAYLOAD_TITLE_LIMIT = 80  # characters of the title carried in the QR code
+PAYLOAD_TITLE_LIMIT = 60  # characters of the title carried in the QR code
 
 
 class VerificationError(ValueError):
@@ -202,23 +202,81 @@ class OfflineClaims:
     key_id: str
 
 
-def make_payload(claims: OfflineClaims, key: SigningKey) -> str:
+EPOCH = datetime.date(2000, 1, 1)
+
+
+def _short(text: str, limit_bytes: int) -> bytes:
+    """``text`` as UTF-8 of at most ``limit_bytes`` bytes, cut at a character boundary."""
+    data = text.encode()
+    if len(data) <= limit_bytes:
+        return data
+    return data[:limit_bytes].decode("utf-8", errors="ignore").encode()
+
+
+def encode_claims(claims: OfflineClaims) -> bytes:
+    """The signed message: compact binary, so the QR code stays small and easy to scan.
+
+    ``version(1) | len(1) token | code(8) | days since 2000-01-01 (2) |
+    key id (8) | len(1) name | len(1) title``, texts in UTF-8.
+    """
+    token = b64url_decode(claims.token)
+    code = claims.code.replace("-", "").encode("ascii")
+    if len(code) != 8 or len(token) > 255:
+        raise ValueError("Unexpected token or code length.")
+    days = (datetime.date.fromisoformat(claims.issued_on) - EPOCH).days
     title = claims.title
     if len(title) > PAYLOAD_TITLE_LIMIT:
         title = title[: PAYLOAD_TITLE_LIMIT - 1].rstrip() + "…"
-    message = json.dumps(
+    name_bytes = _short(claims.name, 255)
+    title_bytes = _short(title, 255)
+    return b"".join(
         [
-            PAYLOAD_VERSION,
-            claims.token,
-            claims.code,
-            claims.issued_on,
-            claims.name,
-            title,
-            claims.key_id,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode()
+            bytes([PAYLOAD_VERSION, len(token)]),
+            token,
+            code,
+            days.to_bytes(2, "big"),
+            bytes.fromhex(claims.key_id),
+            bytes([len(name_bytes)]),
+            name_bytes,
+            bytes([len(title_bytes)]),
+            title_bytes,
+        ]
+    )
+
+
+def decode_claims(message: bytes) -> OfflineClaims:
+    try:
+        if message[0] != PAYLOAD_VERSION:
+            raise VerificationError("Unsupported payload version.")
+        at = 1
+        token = message[at + 1 : at + 1 + message[at]]
+        at += 1 + message[at]
+        code = message[at : at + 8].decode("ascii")
+        at += 8
+        issued_on = EPOCH + datetime.timedelta(days=int.from_bytes(message[at : at + 2], "big"))
+        at += 2
+        key_id = message[at : at + 8].hex()
+        at += 8
+        name = message[at + 1 : at + 1 + message[at]].decode()
+        at += 1 + message[at]
+        title = message[at + 1 : at + 1 + message[at]].decode()
+        at += 1 + message[at]
+    except (IndexError, UnicodeDecodeError) as exc:
+        raise VerificationError("Malformed payload.") from exc
+    if at != len(message) or len(code) != 8:
+        raise VerificationError("Malformed payload.")
+    return OfflineClaims(
+        token=b64url(token),
+        code=f"{code[:4]}-{code[4:]}",
+        issued_on=issued_on.isoformat(),
+        name=name,
+        title=title,
+        key_id=key_id,
+    )
+
+
+def make_payload(claims: OfflineClaims, key: SigningKey) -> str:
+    message = encode_claims(claims)
     return f"{PAYLOAD_PREFIX}.{b64url(message)}.{b64url(key.sign(message))}"
 
 
@@ -238,14 +296,11 @@ def verify_payload(text: str, keys: list[PublicKey]) -> OfflineClaims:
     try:
         message = b64url_decode(parts[1])
         signature = b64url_decode(parts[2])
-        fields = json.loads(message)
     except ValueError as exc:
         raise VerificationError("Malformed payload.") from exc
-    if not (isinstance(fields, list) and len(fields) == 7 and fields[0] == PAYLOAD_VERSION):
-        raise VerificationError("Unsupported payload version.")
-    if not all(isinstance(f, str) for f in fields[1:]):
+    if not message:
         raise VerificationError("Malformed payload.")
-    claims = OfflineClaims(*fields[1:])
+    claims = decode_claims(message)
     key = next((k for k in keys if k.key_id == claims.key_id), None)
     if key is None:
         raise VerificationError("Signed with an unknown key.")

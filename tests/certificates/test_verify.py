@@ -182,9 +182,10 @@ def test_offline_payload_verifies_without_the_server(certificate, tmp_path, clie
 
 def test_offline_payload_rejects_tampering(certificate):
     prefix, message, signature = certificate.payload.split(".")
-    fields = json.loads(b64url_decode(message))
-    fields[4] = "Someone Else"
-    forged = ".".join([prefix, b64url(json.dumps(fields).encode()), signature])
+    claims = credentials.decode_claims(b64url_decode(message))
+    assert claims.name == "Chan Sokha"
+    forged_claims = credentials.OfflineClaims(**{**claims.__dict__, "name": "Someone Else"})
+    forged = ".".join([prefix, b64url(credentials.encode_claims(forged_claims)), signature])
     err = StringIO()
     with pytest.raises(SystemExit) as exit_info:
         call_command("verify_certificate", forged, stderr=err)
