@@ -19,13 +19,13 @@ from accounts.geo import province_name
 from accounts.taxonomy import FocusAreaCode, LanguageCode
 
 _DAY_NAMES = {
-    "mon": lambda: _("Monday"),
-    "tue": lambda: _("Tuesday"),
-    "wed": lambda: _("Wednesday"),
-    "thu": lambda: _("Thursday"),
-    "fri": lambda: _("Friday"),
-    "sat": lambda: _("Saturday"),
-    "sun": lambda: _("Sunday"),
+    "mon": lambda: pgettext("weekday", "Monday"),
+    "tue": lambda: pgettext("weekday", "Tuesday"),
+    "wed": lambda: pgettext("weekday", "Wednesday"),
+    "thu": lambda: pgettext("weekday", "Thursday"),
+    "fri": lambda: pgettext("weekday", "Friday"),
+    "sat": lambda: pgettext("weekday", "Saturday"),
+    "sun": lambda: pgettext("weekday", "Sunday"),
 }
 _PART_NAMES = {
     "am": lambda: pgettext("part of day", "morning"),

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation
 from accounts.taxonomy import FocusAreaCode, LanguageCode
@@ -38,18 +39,18 @@ class Mode(models.TextChoices):
 
 
 WEEKDAYS = [
-    ("mon", _("Monday")),
-    ("tue", _("Tuesday")),
-    ("wed", _("Wednesday")),
-    ("thu", _("Thursday")),
-    ("fri", _("Friday")),
-    ("sat", _("Saturday")),
-    ("sun", _("Sunday")),
+    ("mon", pgettext_lazy("weekday", "Monday")),
+    ("tue", pgettext_lazy("weekday", "Tuesday")),
+    ("wed", pgettext_lazy("weekday", "Wednesday")),
+    ("thu", pgettext_lazy("weekday", "Thursday")),
+    ("fri", pgettext_lazy("weekday", "Friday")),
+    ("sat", pgettext_lazy("weekday", "Saturday")),
+    ("sun", pgettext_lazy("weekday", "Sunday")),
 ]
 DAY_PARTS = [
-    ("am", _("morning")),
-    ("pm", _("afternoon")),
-    ("eve", _("evening")),
+    ("am", pgettext_lazy("part of day", "morning")),
+    ("pm", pgettext_lazy("part of day", "afternoon")),
+    ("eve", pgettext_lazy("part of day", "evening")),
 ]
 #: Availability is a set of slot codes such as ``"tue-am"`` (Tuesday morning).
 AVAILABILITY_SLOTS = [f"{day}-{part}" for day, _day in WEEKDAYS for part, _part in DAY_PARTS]
