@@ -59,6 +59,8 @@ def parse_answers(quiz, data) -> list[list[int]]:
     unanswered: list[str] = []
     for n, question in enumerate(quiz["questions"]):
         raw = data.getlist(f"q{n}") if hasattr(data, "getlist") else data.get(f"q{n}", [])
+        if isinstance(raw, str | int):
+            raw = [raw]
         indexes = set()
         for value in raw:
             try:

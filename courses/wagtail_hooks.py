@@ -4,6 +4,8 @@ from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from lms.hooks import NavItem, Panel
 
@@ -115,3 +117,49 @@ def courses_personal_data(user):
 def delete_learning_records(user):
     """Enrolments, progress and quiz attempts go with the account."""
     Enrolment.objects.filter(user=user).delete()
+
+
+# ---------------------------------------------------------------------------
+# Admin: a read-only, exportable list of enrolments
+# ---------------------------------------------------------------------------
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Staff may list and inspect learning records; only learners change them."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class EnrolmentViewSet(ModelViewSet):
+    model = Enrolment
+    icon = "list-ul"
+    menu_label = _("Enrolments")
+    menu_order = 250
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    list_display = ["user", "course", "enrolled_at", "completed_at"]
+    list_filter = ["enrolled_at", "completed_at"]
+    list_export = ["user.email", "course.title", "enrolled_at", "completed_at"]
+    export_filename = "enrolments"
+    search_fields = ["user__display_name", "user__email", "course__title"]
+    search_backend_name = None
+    form_fields = ["completed_at"]  # never offered: the policy refuses add and change
+    ordering = ["-enrolled_at"]
+
+    @property
+    def permission_policy(self):
+        return ReadOnlyPolicy(self.model)
+
+    def get_queryset(self, request):
+        return Enrolment.objects.select_related("user", "course")
+
+
+@hooks.register("register_admin_viewset")
+def register_enrolment_viewset():
+    return EnrolmentViewSet("enrolments")

@@ -257,3 +257,27 @@ class ModuleRedirectTests(WagtailPageTestCase):
         html = self.client.get(course.url).content.decode()
         assert f'id="module-{module.pk}"' in html
         assert "Preparing" in html
+
+
+class EnrolmentAdminTests(WagtailPageTestCase):
+    def setUp(self):
+        self.editor = UserFactory(email="editor@example.org", is_staff=True, is_superuser=True)
+        Authenticator.objects.create(
+            user=self.editor, type=Authenticator.Type.TOTP, data={"secret": "x"}
+        )
+        self.client.force_login(self.editor)
+
+    def test_staff_list_and_export_enrolments_but_cannot_change_them(self):
+        from courses import services
+
+        course = factories.course_page(factories.catalogue_page("km"), title="Budgets", slug="b")
+        learner = UserFactory(email="sokha@example.org", display_name="Sokha")
+        enrolment = services.enrol(learner, course)
+        listing = self.client.get("/admin/enrolments/")
+        assert listing.status_code == 200
+        assert "Budgets" in listing.content.decode()
+        export = self.client.get("/admin/enrolments/?export=csv")
+        assert b"sokha@example.org" in b"".join(export.streaming_content)
+        assert self.client.get(f"/admin/enrolments/inspect/{enrolment.pk}/").status_code == 200
+        assert self.client.get("/admin/enrolments/new/").status_code in (302, 403)
+        assert self.client.get(f"/admin/enrolments/edit/{enrolment.pk}/").status_code in (302, 403)
