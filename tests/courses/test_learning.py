@@ -1,6 +1,7 @@
 """Enrolment, progress, quizzes and who may see them, through HTTP as a learner would."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -355,3 +356,53 @@ def test_prerequisites_are_explained_with_the_learners_status(user_client, user,
     services.mark_lesson_done(user, lesson)
     html = user_client.get(advanced.url).content.decode()
     assert "you completed it" in html or "អ្នកបានបញ្ចប់វាហើយ" in html
+
+
+def test_lesson_media_is_light_by_default(client, course):
+    """Images are lazy phone-sized renditions; a video waits for play, shows size and transcript."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import Collection
+
+    if Collection.get_first_root_node() is None:  # removed by a transactional test's flush
+        Collection.add_root(name="Root")
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (1600, 900), (30, 107, 58)).save(buffer, format="PNG")
+    buffer.seek(0)
+    image = get_image_model()(title="Meeting", file=ImageFile(buffer, name="meeting.png"))
+    image.save()
+    video = get_document_model()(title="Interview video")
+    video.file.save("interview.mp4", ContentFile(b"0" * 2_500_000), save=False)
+    video.save()
+    lesson = factories.lesson_page(
+        course,
+        title="Watching",
+        slug="watching",
+        body=[
+            ("image", {"image": image, "alt_text": "A community meeting", "caption": ""}),
+            (
+                "video",
+                {
+                    "title": "A good interview",
+                    "file": video,
+                    "external_url": "",
+                    "external_size_mb": None,
+                    "duration_minutes": 4,
+                    "poster": image,
+                    "audio": None,
+                    "transcript": "<p>The trainer greets the witness.</p>",
+                },
+            ),
+        ],
+    )
+    html = client.get(lesson.url).content.decode()
+    assert 'loading="lazy"' in html and "srcset=" in html and 'alt="A community meeting"' in html
+    assert 'preload="none"' in html and "autoplay" not in html
+    assert re.search(r"2[.,]4\sMB", html)  # the video's size (Khmer writes 2,4)
+    assert "The trainer greets the witness." in html
+    assert "<script" not in html
