@@ -216,6 +216,7 @@ class ConflictForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
+    prefix = "decline"  # several forms share the pair page; keep their ids apart
     reason = forms.CharField(
         label=_("Why do you decline? (optional)"),
         max_length=1000,
@@ -226,6 +227,7 @@ class DeclineForm(forms.Form):
 
 
 class EndForm(forms.Form):
+    prefix = "end"
     reason = forms.CharField(
         label=_("Why does the mentoring end early?"),
         max_length=1000,
@@ -257,6 +259,7 @@ class CompleteForm(forms.Form):
 
 
 class GoalForm(forms.Form):
+    prefix = "goal"
     title = forms.CharField(label=_("Goal"), max_length=200)
     target_date = forms.DateField(label=_("Target date"), required=False, widget=DateInput)
     description = forms.CharField(
@@ -304,6 +307,7 @@ class CheckInForm(forms.Form):
 
 
 class ResourceForm(forms.Form):
+    prefix = "resource"
     title = forms.CharField(label=_("Title"), max_length=200)
     url = forms.URLField(
         label=_("Link"),

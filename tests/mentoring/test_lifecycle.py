@@ -251,9 +251,9 @@ def test_feedback_form_completes_the_pair(client, active_pair, mentee_rep, mento
 def test_end_form_requires_a_reason(client, active_pair, mentor_rep):
     login(client, mentor_rep)
     url = en_url("pair_end", active_pair.pk)
-    response = client.post(url, {"reason": ""})
+    response = client.post(url, {"end-reason": ""})
     assert response.status_code == 200
     assert "Give a reason" in response.text
     assert refresh(active_pair).status == "active"
-    client.post(url, {"reason": "The mentor moved abroad."})
+    client.post(url, {"end-reason": "The mentor moved abroad."})
     assert refresh(active_pair).status == "ended"

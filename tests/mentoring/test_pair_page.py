@@ -23,7 +23,8 @@ def shared_file(client, active_pair, mentor_rep):
     login(client, mentor_rep)
     upload = SimpleUploadedFile("budget template.xlsx", b"cells", content_type="application/zip")
     client.post(
-        url("resource_add", active_pair.pk), {"title": "Budget template", "url": "", "file": upload}
+        url("resource_add", active_pair.pk),
+        {"resource-title": "Budget template", "resource-url": "", "resource-file": upload},
     )
     client.logout()
     return SharedResource.objects.get(pair=active_pair, title="Budget template")
@@ -37,7 +38,11 @@ def test_members_of_both_sides_build_the_plan_and_record_check_ins(
     login(client, mentee_member)
     client.post(
         url("goal_add", active_pair.pk),
-        {"title": "Send the first donor report", "target_date": "2030-03-31", "description": ""},
+        {
+            "goal-title": "Send the first donor report",
+            "goal-target_date": "2030-03-31",
+            "goal-description": "",
+        },
     )
     goal = PlanGoal.objects.get(pair=active_pair)
     assert goal.created_by == mentee_member
@@ -91,7 +96,7 @@ def test_progress_only_on_goals_of_the_same_pair(active_pair, mentee_rep, mentor
 
 def test_nothing_changes_on_a_pair_that_is_not_active(client, proposed_pair, mentee_rep):
     login(client, mentee_rep)
-    response = client.post(url("goal_add", proposed_pair.pk), {"title": "A goal"}, follow=True)
+    response = client.post(url("goal_add", proposed_pair.pk), {"goal-title": "A goal"}, follow=True)
     assert "only change while the pair is active" in response.text
     assert not PlanGoal.objects.exists()
 
@@ -143,16 +148,18 @@ def test_links_and_unsafe_files(client, active_pair, mentee_rep):
     login(client, mentee_rep)
     client.post(
         url("resource_add", active_pair.pk),
-        {"title": "Donor guide", "url": "https://example.org/guide"},
+        {"resource-title": "Donor guide", "resource-url": "https://example.org/guide"},
     )
     assert SharedResource.objects.get().url == "https://example.org/guide"
     response = client.post(
         url("resource_add", active_pair.pk),
-        {"title": "Tool", "file": SimpleUploadedFile("tool.exe", b"MZ")},
+        {"resource-title": "Tool", "resource-file": SimpleUploadedFile("tool.exe", b"MZ")},
         follow=True,
     )
     assert "cannot be shared" in response.text
-    response = client.post(url("resource_add", active_pair.pk), {"title": "Nothing"}, follow=True)
+    response = client.post(
+        url("resource_add", active_pair.pk), {"resource-title": "Nothing"}, follow=True
+    )
     assert "either a link or a file" in response.text
     assert SharedResource.objects.count() == 1
 
