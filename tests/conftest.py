@@ -139,12 +139,14 @@ def _chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """A headless Debian Chromium driven by Playwright.
+    """A headless Debian Chromium driven by Playwright, for one test module.
 
     Skipped with a message where Chromium is missing, except under CI
-    (``CI=true``), where a missing browser fails the run.
+    (``CI=true``), where a missing browser fails the run. Module scope keeps
+    Playwright's event loop from outliving the browser tests (WebSocket
+    tests in other modules run their own loop).
     """
     path = _chromium_path()
     if path is None:
@@ -157,11 +159,18 @@ def chromium():
     # Playwright's sync API keeps an event loop running in this thread, which
     # makes Django refuse ORM calls from test code; the tests themselves are
     # synchronous, so this is safe here (never set it in application code).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
