@@ -118,7 +118,7 @@ class CertificateViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     list_display = [
-        Column("code", label=gettext_lazy("Code"), sort_key="code"),
+        "code",  # a string, so Wagtail links it to the inspect view
         Column("recipient_name", label=gettext_lazy("Name"), sort_key="recipient_name"),
         Column("display_title", label=gettext_lazy("Course or partner")),
         Column("get_kind_display", label=gettext_lazy("Kind")),

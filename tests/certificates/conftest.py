@@ -25,15 +25,34 @@ def _site_url(settings):
 
 
 def make_course(title_km: str, title_en: str = "", **fields):
-    """A course in Khmer, with its English translation when ``title_en`` is given."""
-    from courses import factories
+    """A published course in Khmer, with its English translation when ``title_en`` is given.
 
-    course = factories.course_page(title=title_km, estimated_hours=Decimal("12"), **fields)
+    Placed straight under the tree's root: certificates need a course and its
+    translations, not the site's home and catalogue pages (which take most of
+    the time to build). The browser test builds the real catalogue.
+    """
+    from django.utils.text import slugify
+    from wagtail.models import Page
+
+    from courses.models import CoursePage
+
+    km = Locale.objects.get_or_create(language_code="km")[0]
+    en = Locale.objects.get_or_create(language_code="en")[0]
+    fields.setdefault("slug", slugify(title_en) or f"course-{CoursePage.objects.count() + 1}")
+    course = CoursePage(
+        title=title_km,
+        summary="A short course.",
+        estimated_hours=Decimal("12"),
+        locale=km,
+        **fields,
+    )
+    Page.get_first_root_node().add_child(instance=course)
+    course.save_revision().publish()
     if title_en:
-        factories.catalogue_page("en")
-        translation = course.copy_for_translation(Locale.objects.get(language_code="en"))
+        translation = course.copy_for_translation(en)
         translation.title = title_en
         translation.save_revision().publish()
+    course.refresh_from_db()
     return course
 
 
@@ -121,11 +140,13 @@ def as_namespace(**kwargs):
 
 
 @pytest.fixture
-def fast_pdf(monkeypatch):
+def fast_pdf(monkeypatch, request):
     """Stand in for WeasyPrint where a test is about pages and states, not the PDF itself.
 
-    ``test_pdf.py``, the issuance tests and the browser test render real PDFs.
+    ``test_pdf.py``, the browser test and tests marked ``real_pdf`` render real PDFs.
     """
+    if request.node.get_closest_marker("real_pdf"):
+        return
 
     def render(certificate):
         return (

@@ -17,7 +17,7 @@ from certificates.models import Certificate, CertificateEvent, RenderedPdf
 
 from .conftest import ENGLISH_TITLE, KHMER_TITLE, make_course
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_pdf")]
 
 
 def test_issuing_twice_returns_the_same_certificate(certificate, make_enrolment, confirmed):
@@ -100,6 +100,7 @@ def test_a_failed_render_is_retried_then_shown_as_failed(confirmed, issue, monke
     assert certificate.render_state == Certificate.RenderState.READY
 
 
+@pytest.mark.real_pdf
 def test_a_transient_failure_recovers_on_retry(confirmed, issue, monkeypatch):
     real = services.render_pdf_bytes
     attempts = []
@@ -128,6 +129,7 @@ def test_rerendering_keeps_old_hashes_genuine(
     assert RenderedPdf.objects.filter(sha256=old_hash).exists()
 
 
+@pytest.mark.real_pdf
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="SQLite serialises writers and refuses lock upgrades; CI runs this on PostgreSQL",
