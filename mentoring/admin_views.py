@@ -212,7 +212,7 @@ class RoundActionView(AdminOnlyMixin, View):
 class RoundRunView(RoundActionView):
     def act(self, matching_round):
         result = services.run_round(self.request.user, matching_round)
-        return _("The matcher proposed %(pairs)d pairs; %(unmatched)d requests are unmatched.") % {
+        return _("Proposed pairs: %(pairs)d. Unmatched requests: %(unmatched)d.") % {
             "pairs": result.matched,
             "unmatched": len(result.unmatched),
         }
