@@ -10,13 +10,14 @@ directly.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -468,15 +469,33 @@ def event_payload(event: RoomEvent) -> dict:
 
 
 def _broadcast(workshop_id: int, message: dict) -> None:
+    """Send ``message`` to the room's group. Called after commit.
+
+    From a consumer's database thread, the send is handed to the server's
+    event loop without waiting for it, so the thread (shared by every
+    connection of the process) goes on with the next query at once. From
+    anywhere else (a view, a task) it waits for the send.
+    """
     layer = get_channel_layer()
     if layer is None:
         return
+    group = group_name(workshop_id)
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is not None and loop.is_running():
+        future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop)
+        future.add_done_callback(_log_broadcast_failure)
+        return
     try:
-        async_to_sync(layer.group_send)(group_name(workshop_id), message)
+        async_to_sync(layer.group_send)(group, message)
     except Exception:
         # The stored log is the truth: clients fill gaps from it, so a failed
         # broadcast (Redis restarting, a full channel) loses nothing.
         logger.warning("Broadcast to workshop %s failed", workshop_id, exc_info=True)
+
+
+def _log_broadcast_failure(future) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        logger.warning("Broadcast failed", exc_info=future.exception())
 
 
 def _broadcast_event(event: RoomEvent) -> None:
@@ -504,11 +523,12 @@ def _record(
 ) -> RoomEvent:
     """Store one event with the room's next sequence number and broadcast it after commit.
 
-    Precondition: a transaction is open and ``_lock_room(workshop.pk)`` was
-    called in it, so ``workshop.last_seq`` is current and nobody else can
-    allocate a number until this transaction ends.
+    Precondition: a transaction is open, ``_lock_room(workshop.pk)`` was
+    called in it and ``workshop`` was read after that, so ``workshop.last_seq``
+    is current and nobody else can allocate a number until this transaction
+    ends.
     """
-    seq = Workshop.objects.filter(pk=workshop.pk).values_list("last_seq", flat=True).get() + 1
+    seq = workshop.last_seq + 1
     Workshop.objects.filter(pk=workshop.pk).update(last_seq=seq)
     workshop.last_seq = seq
     event = RoomEvent.objects.create(

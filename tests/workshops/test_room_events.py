@@ -204,7 +204,8 @@ async def test_presence_joined_and_left(room, host, learner):
     a = room(learner)
     await a.join()
     joined = await h.next("presence")
-    assert joined["joined"][0]["name"] == "Sokha"
+    while joined.get("joined", [{}])[0].get("name") != "Sokha":
+        joined = await h.next("presence")  # the host's own arrival may come first
     assert joined["joined"][0]["host"] is False
     second_tab = room(learner)
     await second_tab.join()
