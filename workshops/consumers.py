@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
 import time
 from collections import deque
@@ -23,6 +24,8 @@ from django.utils import translation
 
 from . import services
 from .services import ERROR_MESSAGES, RoomError
+
+logger = logging.getLogger(__name__)
 
 #: Largest frame accepted from a client, in characters (before JSON decoding).
 MAX_FRAME_CHARS = 8 * 1024
@@ -364,7 +367,11 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
                 return
             if now >= next_sweep:
                 next_sweep = now + SWEEP_INTERVAL
-                await database_sync_to_async(services.sweep_stale_connections)(self.workshop_id)
+                try:
+                    await database_sync_to_async(services.sweep_stale_connections)(self.workshop_id)
+                except Exception:
+                    # A failed sweep (the database restarting) is retried next time.
+                    logger.warning("Presence sweep failed", exc_info=True)
 
     @staticmethod
     def _language(query, user) -> str:
