@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from lms.hooks import NavItem, Panel
 
@@ -152,12 +153,11 @@ class EnrolmentViewSet(ModelViewSet):
     form_fields = ["completed_at"]  # never offered: the policy refuses add and change
     ordering = ["-enrolled_at"]
 
-    @property
-    def permission_policy(self):
-        return ReadOnlyPolicy(self.model)
-
     def get_queryset(self, request):
         return Enrolment.objects.select_related("user", "course")
+
+
+register_permission_policy(Enrolment, ReadOnlyPolicy(Enrolment), exact_class=True)
 
 
 @hooks.register("register_admin_viewset")
