@@ -59,3 +59,17 @@ def test_deleting_an_account_removes_it_from_offers(offer, mentor_rep, mentor_or
     MembershipFactory(user=other_rep, organisation=mentor_org, role="representative")
     delete_account(mentor_rep)
     assert not MentoringOffer.objects.get(pk=offer.pk).mentors.exists()
+
+
+def test_deleting_the_last_member_removes_the_organisation_and_its_pairs(
+    active_pair, mentee_rep, mentee_org
+):
+    """The organisation's requests and pairs go with it; the mentor's offer stays."""
+    from accounts.models import Organisation
+    from accounts.services import delete_account
+    from mentoring.models import MentoringPair
+
+    delete_account(mentee_rep)
+    assert not Organisation.objects.filter(pk=mentee_org.pk).exists()
+    assert not MentoringPair.objects.filter(pk=active_pair.pk).exists()
+    assert MentoringOffer.objects.filter(pk=active_pair.offer_id).exists()
