@@ -191,5 +191,9 @@ def test_offline_payload_rejects_tampering(certificate):
         call_command("verify_certificate", forged, stderr=err)
     assert exit_info.value.code == 1
     assert "NOT VALID" in err.getvalue()
+    bad_signature = bytearray(b64url_decode(signature))
+    bad_signature[0] ^= 0x01
     with pytest.raises(credentials.VerificationError):
-        credentials.verify_payload(certificate.payload[:-2] + "AA", services.signing.public_keys())
+        credentials.verify_payload(
+            f"{prefix}.{message}.{b64url(bytes(bad_signature))}", services.signing.public_keys()
+        )
