@@ -186,8 +186,11 @@ def test_pair_page_queries_do_not_grow_with_check_ins(
         assert client.get(url("pair_detail", active_pair.pk)).status_code == 200
 
 
-def test_the_workshop_button_is_absent_unless_workshops_offers_it(client, active_pair, mentor_rep):
-    """The button links to the workshops app when it has the page, and is never broken."""
+def test_the_workshop_button_is_for_the_mentor_and_never_broken(
+    client, active_pair, mentor_rep, mentee_rep
+):
+    """The mentor sees a button to the workshops app's page for the pair (when
+    that app provides it) and the page opens; the mentee side sees none."""
     from mentoring.views import private_workshop_url
 
     login(client, mentor_rep)
@@ -198,3 +201,5 @@ def test_the_workshop_button_is_absent_unless_workshops_offers_it(client, active
     else:
         assert target in page
         assert client.get(target).status_code == 200
+    login(client, mentee_rep)
+    assert "Schedule a private workshop" not in client.get(url("pair_detail", active_pair.pk)).text
