@@ -311,3 +311,7 @@ WORKSHOPS_ATTENDANCE_MINUTES = env.int("WORKSHOPS_ATTENDANCE_MINUTES", default=3
 WORKSHOPS_CLOSE_OLD_CONNECTIONS_PER_HANDLER = env.bool(
     "WORKSHOPS_CLOSE_OLD_CONNECTIONS_PER_HANDLER", default=False
 )
+# The embedded default layer, without the per-receive sweep that makes a
+# room's fan-out cost grow with the square of its size (workshops/layers.py).
+if not REDIS_URL:
+    CHANNEL_LAYERS["default"]["BACKEND"] = "workshops.layers.InMemoryChannelLayer"

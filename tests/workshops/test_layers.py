@@ -1,0 +1,41 @@
+"""The embedded in-memory layer: same delivery, clean-up at most once a second."""
+
+import asyncio
+
+import pytest
+
+from workshops import layers
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_group_messages_reach_every_member():
+    layer = layers.InMemoryChannelLayer()
+    channels = [await layer.new_channel() for _ in range(3)]
+    for channel in channels:
+        await layer.group_add("workshop.1", channel)
+    await layer.group_send("workshop.1", {"type": "room.event", "seq": 1})
+    received = [await layer.receive(channel) for channel in channels]
+    assert received == [{"type": "room.event", "seq": 1}] * 3
+
+
+async def test_expired_messages_are_still_dropped(monkeypatch):
+    layer = layers.InMemoryChannelLayer(expiry=0.01)
+    channel = await layer.new_channel()
+    await layer.send(channel, {"type": "old"})
+    await asyncio.sleep(0.05)
+    layer._clean_expired()
+    assert channel not in layer.channels, "a sweep that is due runs"
+
+
+async def test_sweeps_are_throttled(monkeypatch):
+    layer = layers.InMemoryChannelLayer(expiry=0.01)
+    layer._clean_expired()
+    channel = await layer.new_channel()
+    await layer.send(channel, {"type": "old"})
+    await asyncio.sleep(0.05)
+    layer._clean_expired()
+    assert channel in layer.channels, "no second sweep within the interval"
+    monkeypatch.setattr(layers, "CLEAN_INTERVAL", 0.0)
+    layer._clean_expired()
+    assert channel not in layer.channels
