@@ -17,8 +17,6 @@ _backend = os.environ["BENCH_CHANNEL_LAYER"]
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": _backend,
-        "CONFIG": {}
-        if _backend.startswith("channels.layers")
-        else {"hosts": [REDIS_URL], "prefix": "lms-bench"},  # noqa: F405
+        "CONFIG": {} if "InMemory" in _backend else {"hosts": [REDIS_URL], "prefix": "lms-bench"},  # noqa: F405
     }
 }
