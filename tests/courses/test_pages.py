@@ -209,6 +209,24 @@ class AuthoringTests(WagtailPageTestCase):
         response = self.client.get(f"/admin/pages/{lesson.pk}/edit/preview/")
         assert response.status_code == 200
 
+    def test_editor_previews_a_lesson_before_saving_it(self):
+        """Preview works on the add form too, before the lesson has a place in the tree."""
+        course = factories.course_page(self.catalogue, title="C", slug="c")
+        url = f"/admin/pages/add/courses/lessonpage/{course.pk}/preview/"
+        data = nested_form_data(
+            {
+                "title": "Not saved yet",
+                "slug": "unsaved",
+                "intro": "",
+                "duration_minutes": "15",
+                "body": streamfield([("paragraph", rich_text("<p>Draft text.</p>"))]),
+            }
+        )
+        assert self.client.post(url, data).json()["is_valid"]
+        response = self.client.get(url)
+        assert response.status_code == 200
+        assert "Draft text." in response.content.decode()
+
 
 class TranslationWorkflowTests(WagtailPageTestCase):
     """simple_translation copies a whole course into English for the editor to translate."""
