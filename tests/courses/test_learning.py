@@ -406,3 +406,28 @@ def test_lesson_media_is_light_by_default(client, course):
     assert re.search(r"2[.,]4\sMB", html)  # the video's size (Khmer writes 2,4)
     assert "The trainer greets the witness." in html
     assert "<script" not in html
+
+
+def test_course_and_lesson_pages_keep_their_query_count_as_lessons_grow(
+    user_client, user, catalogue
+):
+    """A course of 3 or 15 lessons (some in modules) costs the same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    course = factories.course_page(catalogue, title="Growing", slug="growing")
+    module = factories.module_page(course, title="Part one", slug="one")
+    lessons = [factories.lesson_page(module, title=f"L{i}", slug=f"l{i}") for i in range(3)]
+    services.enrol(user, course)
+    services.mark_lesson_done(user, lessons[0])
+
+    def count(path):
+        user_client.get(path)  # warm the shared caches and record the lesson opened
+        with CaptureQueriesContext(connection) as context:
+            assert user_client.get(path).status_code == 200
+        return len(context.captured_queries)
+
+    small = (count(course.url), count(lessons[1].url))
+    for i in range(3, 15):
+        factories.lesson_page(module if i % 2 else course, title=f"L{i}", slug=f"l{i}")
+    assert (count(course.url), count(lessons[1].url)) == small
