@@ -11,6 +11,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -29,6 +30,7 @@ from .forms import RoundForm
 from .models import MatchingRound, MentoringOffer, MentoringRequest
 
 URL_NAMESPACE = "matching_rounds"
+PER_PAGE = 100  # a national round has thousands of rows
 
 
 def url(name: str, *args) -> str:
@@ -119,16 +121,17 @@ class RoundDetailView(AdminOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         matching_round = self.matching_round
-        proposals = list(
-            matching_round.proposals.select_related(
-                "request__organisation", "offer__organisation"
-            ).order_by("-score", "request_id")
-        )
+        all_proposals = matching_round.proposals.select_related(
+            "request__organisation", "offer__organisation"
+        ).order_by("-score", "request_id")
+        proposals = Paginator(all_proposals, PER_PAGE).get_page(self.request.GET.get("page"))
         for proposal in proposals:
             proposal.reason_list = reason_phrases(proposal.reasons)
             proposal.breakdown_list = breakdown_items(proposal.breakdown)
-            proposal.swap_choices = [p for p in proposals if p.offer_id != proposal.offer_id]
-        unmatched_ids = [u["request"] for u in matching_round.unmatched]
+        unmatched_page = Paginator(matching_round.unmatched, PER_PAGE).get_page(
+            self.request.GET.get("unmatched_page")
+        )
+        unmatched_ids = [u["request"] for u in unmatched_page]
         requests = {
             r.pk: r
             for r in MentoringRequest.objects.filter(pk__in=unmatched_ids).select_related(
@@ -141,7 +144,7 @@ class RoundDetailView(AdminOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
                 "reason": unmatched_reason_text(u["reason"]),
                 "fitting": u.get("fitting", 0),
             }
-            for u in matching_round.unmatched
+            for u in unmatched_page
         ]
         fairness = matching_round.fairness or {}
         offer_loads = fairness.get("offer_load", [])
@@ -154,7 +157,9 @@ class RoundDetailView(AdminOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
         context.update(
             round=matching_round,
             proposals=proposals,
+            proposal_count=proposals.paginator.count,
             unmatched=unmatched,
+            unmatched_page=unmatched_page,
             lowest_score=(
                 f"{fairness['lowest_score'] / 10:.1f}"
                 if fairness.get("lowest_score") is not None
@@ -247,12 +252,17 @@ class ProposalSwapView(RoundActionView):
     success_message = gettext_lazy("The mentors were swapped and both pairs locked.")
 
     def act(self, matching_round):
-        services.swap_proposals(
-            self.request.user,
-            matching_round,
-            self.request.POST.get("first"),
-            self.request.POST.get("second"),
-        )
+        try:
+            services.swap_proposals(
+                self.request.user,
+                matching_round,
+                self.request.POST.get("first"),
+                self.request.POST.get("second"),
+            )
+        except Http404:
+            raise ValidationError(
+                _("There is no proposal with that number in this round.")
+            ) from None
 
 
 class RoundApproveView(RoundActionView):

@@ -356,14 +356,3 @@ class RoundForm(forms.ModelForm):
 
     def service_kwargs(self) -> dict:
         return dict(self.cleaned_data)
-
-
-class SwapForm(forms.Form):
-    first = forms.IntegerField(widget=forms.HiddenInput)
-    second = forms.TypedChoiceField(label=_("Swap mentors with"), coerce=int, choices=())
-
-    def __init__(self, *args, proposals=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["second"].choices = [
-            (p.pk, str(p.request.organisation.display_name)) for p in proposals
-        ]

@@ -51,6 +51,7 @@ from .models import (
     Side,
 )
 from .signals import pair_completed
+from .tasks import notify_pairs as notify_pairs_task
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -786,6 +787,11 @@ def approve_round(user: User, matching_round: MatchingRound) -> list[MentoringPa
             "offer_id", flat=True
         )
     )
+    live_requests = set(
+        MentoringPair.objects.filter(
+            request_id__in=[p.request_id for p in proposals], status__in=LIVE
+        ).values_list("request_id", flat=True)
+    )
     stale = []
     for proposal in proposals:
         offer = offers[proposal.offer_id]
@@ -794,37 +800,44 @@ def approve_round(user: User, matching_round: MatchingRound) -> list[MentoringPa
             not proposal.request.is_open
             or not offer.is_open
             or loads[offer.pk] > offer.capacity
-            or proposal.request.pairs.filter(status__in=LIVE).exists()
+            or proposal.request_id in live_requests
         ):
             stale.append(proposal.request.organisation.display_name)
     if stale:
+        names = ", ".join(stale[:10]) + (" …" if len(stale) > 10 else "")
         raise ValidationError(
             _(
                 "Some proposals are out of date (a request or offer changed since the run): "
                 "%(organisations)s. Run the round again."
             )
-            % {"organisations": ", ".join(stale)}
+            % {"organisations": names}
         )
-    pairs = []
-    for proposal in proposals:
-        pair = MentoringPair.objects.create(
-            round=matching_round,
-            proposal=proposal,
-            request=proposal.request,
-            offer=proposal.offer,
-            mentee=proposal.request.organisation,
-            mentor=proposal.offer.organisation,
-            score=proposal.score,
-            breakdown=proposal.breakdown,
-            reasons=proposal.reasons,
-        )
-        pairs.append(pair)
+    pairs = MentoringPair.objects.bulk_create(
+        [
+            MentoringPair(
+                round=matching_round,
+                proposal=proposal,
+                request=proposal.request,
+                offer=proposal.offer,
+                mentee=proposal.request.organisation,
+                mentor=proposal.offer.organisation,
+                score=proposal.score,
+                breakdown=proposal.breakdown,
+                reasons=proposal.reasons,
+            )
+            for proposal in proposals
+        ]
+    )
     matching_round.status = MatchingRound.Status.APPROVED
     matching_round.approved_at = timezone.now()
     matching_round.approved_by = user
     matching_round.save(update_fields=["status", "approved_at", "approved_by"])
     pair_ids = [p.pk for p in pairs]
-    transaction.on_commit(lambda: _notify_pairs(pair_ids, "mentoring/email/match_proposed"))
+    transaction.on_commit(
+        lambda: notify_pairs_task.enqueue(
+            pair_ids=pair_ids, template="mentoring/email/match_proposed"
+        )
+    )
     return pairs
 
 
@@ -879,7 +892,8 @@ def _notify(pair: MentoringPair, template: str, *, sides=(Side.MENTEE, Side.MENT
         )
 
 
-def _notify_pairs(pair_ids: list[int], template: str) -> None:
+def notify_pairs(pair_ids: list[int], template: str) -> None:
+    """E-mail both sides of each pair (run by ``mentoring.tasks.notify_pairs``)."""
     for pair in _pairs_with_relations().filter(pk__in=pair_ids).order_by("pk"):
         _notify(pair, template)
 

@@ -144,3 +144,35 @@ def test_staff_without_the_permission_cannot_run_rounds(client, market):
     assert client.post(admin_url("add"), {"name": "Mine"}).status_code in (302, 403)
     assert not MatchingRound.objects.exists()
     assert "Matching rounds" not in client.get("/admin/").text
+
+
+def test_a_large_round_is_paginated_with_constant_queries(
+    admin_client, mentoring_admin, django_assert_max_num_queries
+):
+    """150 requests for 20 places: the review page shows pages of 100 rows."""
+    from mentoring import services
+    from mentoring.factories import MentoringOfferFactory, MentoringRequestFactory
+
+    MentoringRequestFactory.create_batch(150)
+    MentoringOfferFactory(capacity=20)
+    matching_round = services.open_round(mentoring_admin, name="Big round")
+    services.run_round(mentoring_admin, matching_round)
+    with django_assert_max_num_queries(30):
+        review = admin_client.get(admin_url("detail", matching_round.pk)).text
+    assert "20 proposed pairs" in review
+    assert "130 unmatched requests" in review
+    assert "Page 1 of 2" in review
+    second = admin_client.get(admin_url("detail", matching_round.pk) + "?unmatched_page=2").text
+    assert "Page 2 of 2" in second
+
+
+def test_swapping_with_an_unknown_number_says_so(admin_client, market, mentoring_admin):
+    from mentoring import services
+
+    matching_round = services.open_round(mentoring_admin, name="Round")
+    services.run_round(mentoring_admin, matching_round)
+    first = MatchProposal.objects.filter(round=matching_round).first()
+    response = admin_client.post(
+        admin_url("swap", matching_round.pk), {"first": first.pk, "second": "99999"}, follow=True
+    )
+    assert "There is no proposal with that number in this round." in response.text
