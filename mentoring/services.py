@@ -855,47 +855,61 @@ def cancel_round(user: User, matching_round: MatchingRound) -> MatchingRound:
 # ---------------------------------------------------------------------------
 
 
-def _representatives(organisation_ids: Iterable[int]):
-    return (
+def _representatives(organisation_ids: Iterable[int]) -> dict[int, list[Membership]]:
+    """Representatives of each organisation, in one query."""
+    by_organisation: dict[int, list[Membership]] = defaultdict(list)
+    memberships = (
         Membership.objects.filter(
             organisation_id__in=list(organisation_ids), role=Membership.Role.REPRESENTATIVE
         )
         .select_related("user", "organisation")
         .order_by("organisation_id", "user_id")
     )
+    for membership in memberships:
+        by_organisation[membership.organisation_id].append(membership)
+    return by_organisation
 
 
-def _notify(pair: MentoringPair, template: str, *, sides=(Side.MENTEE, Side.MENTOR), extra=None):
+def _notify(
+    pair: MentoringPair,
+    template: str,
+    *,
+    sides=(Side.MENTEE, Side.MENTOR),
+    representatives: dict[int, list[Membership]] | None = None,
+):
     """E-mail the representatives of the given sides, each in their own language."""
     organisation_ids = [pair.organisation_for(side).pk for side in sides]
+    if representatives is None:
+        representatives = _representatives(organisation_ids)
     seen = set()
-    for membership in _representatives(organisation_ids):
-        user = membership.user
-        if user.pk in seen or not user.is_active:
-            continue
-        seen.add(user.pk)
-        side = Side.MENTEE if membership.organisation_id == pair.mentee_id else Side.MENTOR
-        other = pair.mentor if side == Side.MENTEE else pair.mentee
-        send_templated_email(
-            template,
-            to=[user.email],
-            language=user.preferred_language,
-            context={
-                "pair": pair,
-                "recipient": user,
-                "organisation": membership.organisation,
-                "other": other,
-                "side": side,
-                "explanation": describe_pair(pair.reasons, language=user.preferred_language),
-                **(extra or {}),
-            },
-        )
+    for organisation_id in organisation_ids:
+        for membership in representatives.get(organisation_id, []):
+            user = membership.user
+            if user.pk in seen or not user.is_active:
+                continue
+            seen.add(user.pk)
+            side = Side.MENTEE if organisation_id == pair.mentee_id else Side.MENTOR
+            send_templated_email(
+                template,
+                to=[user.email],
+                language=user.preferred_language,
+                context={
+                    "pair": pair,
+                    "recipient": user,
+                    "organisation": membership.organisation,
+                    "other": pair.mentor if side == Side.MENTEE else pair.mentee,
+                    "side": side,
+                    "explanation": describe_pair(pair.reasons, language=user.preferred_language),
+                },
+            )
 
 
 def notify_pairs(pair_ids: list[int], template: str) -> None:
     """E-mail both sides of each pair (run by ``mentoring.tasks.notify_pairs``)."""
-    for pair in _pairs_with_relations().filter(pk__in=pair_ids).order_by("pk"):
-        _notify(pair, template)
+    pairs = list(_pairs_with_relations().filter(pk__in=pair_ids).order_by("pk"))
+    representatives = _representatives({p.mentee_id for p in pairs} | {p.mentor_id for p in pairs})
+    for pair in pairs:
+        _notify(pair, template, representatives=representatives)
 
 
 # ---------------------------------------------------------------------------
