@@ -456,6 +456,7 @@ def main() -> None:
         Variant("daphne-redis-core", "daphne", "redis-core"),
         Variant("daphne-redis-pubsub", "daphne", "redis-pubsub"),
         Variant("uvicorn-memory", "uvicorn", "memory"),
+        Variant("uvicorn-redis-pubsub", "uvicorn", "redis-pubsub"),
     ]
     if args.quick:
         variants = [

@@ -17,7 +17,7 @@ from collections import deque
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
@@ -26,6 +26,19 @@ from . import services
 from .services import ERROR_MESSAGES, RoomError
 
 logger = logging.getLogger(__name__)
+
+
+def database_sync_to_async(func):
+    """Run ``func`` (ORM work) in a worker thread, closing stale connections around it.
+
+    Not thread-sensitive: by default every connection of a process would queue
+    its queries on one shared thread, so one person's message waited for
+    everyone's heartbeats. Each call is a self-contained transaction, and
+    ordering between writers comes from the database (the room's row lock),
+    so they may run side by side.
+    """
+    return DatabaseSyncToAsync(func, thread_sensitive=False)
+
 
 #: Largest frame accepted from a client, in characters (before JSON decoding).
 MAX_FRAME_CHARS = 8 * 1024
@@ -38,7 +51,9 @@ STRIKE_WINDOW = 60.0
 #: The client pings every HEARTBEAT_INTERVAL; silence for HEARTBEAT_TIMEOUT closes it.
 HEARTBEAT_INTERVAL = 25
 HEARTBEAT_TIMEOUT = 70
-SWEEP_INTERVAL = 60
+SWEEP_INTERVAL = 30
+#: A heartbeat records "still here" at most this often (well inside PRESENCE_TIMEOUT).
+TOUCH_INTERVAL = 40
 WATCH_INTERVAL = 5
 HISTORY_PAGE = 500
 
@@ -74,6 +89,7 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         self.refilled_at = time.monotonic()
         self.last_heard = time.monotonic()
         self.heartbeat_timeout = HEARTBEAT_TIMEOUT
+        self.touched_at = time.monotonic()
         self.watch_interval = WATCH_INTERVAL
         self.strikes: deque[float] = deque()
         # Join the group before reading history, so no event falls between the two.
@@ -143,7 +159,10 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "pong", "online": online})
 
     def _heartbeat(self) -> int:
-        services.touch_connection(self.connection_id)
+        now = time.monotonic()
+        if now - self.touched_at >= TOUCH_INTERVAL:
+            services.touch_connection(self.connection_id)
+            self.touched_at = now
         return services.online_count(self.workshop_id)
 
     async def on_fetch(self, content):
@@ -356,6 +375,10 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
             },
         }
 
+    # When this process last swept each room: one sweep per room per process
+    # every SWEEP_INTERVAL is enough, whatever the number of connections.
+    _swept_at: dict[int, float] = {}
+
     async def _watch(self):
         """Close a connection that stopped pinging; now and then sweep the room's dead ones."""
         next_sweep = time.monotonic() + random.uniform(5, SWEEP_INTERVAL)  # noqa: S311
@@ -367,6 +390,9 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
                 return
             if now >= next_sweep:
                 next_sweep = now + SWEEP_INTERVAL
+                if now - self._swept_at.get(self.workshop_id, 0.0) < SWEEP_INTERVAL:
+                    continue
+                self._swept_at[self.workshop_id] = now
                 try:
                     await database_sync_to_async(services.sweep_stale_connections)(self.workshop_id)
                 except Exception:
