@@ -8,7 +8,7 @@ The scope (which files of which installed package can put text on a public
 page or in an e-mail) is the ``SCOPE`` table below. The chosen files are
 copied into a temporary folder laid out as ``<package>/<path>`` and
 ``django-admin makemessages --keep-pot`` runs there, so the template
-(``django.pot`` next to this file) names each string's source as
+(``source/django.pot`` under this folder) names each string's source as
 ``allauth/account/forms.py`` and so on. Strings that only passkeys/WebAuthn
 show are dropped (``EXCLUDE_MSGID``). The Khmer catalogue is then merged with
 ``msgmerge`` (existing translations kept, changed ones marked fuzzy, new ones
@@ -29,7 +29,9 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-POT = HERE / "django.pot"
+# Kept in a sub-folder: makemessages deletes any django.pot at the top of a
+# LOCALE_PATHS directory.
+POT = HERE / "source" / "django.pot"
 PO = HERE / "km" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 
