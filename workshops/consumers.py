@@ -20,6 +20,7 @@ from channels.consumer import get_handler_name
 from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.db import connection
 from django.utils import translation
 
 from . import services
@@ -31,13 +32,14 @@ logger = logging.getLogger(__name__)
 def database_sync_to_async(func):
     """Run ``func`` (ORM work) in a worker thread, closing stale connections around it.
 
-    Not thread-sensitive: by default every connection of a process would queue
-    its queries on one shared thread, so one person's message waited for
-    everyone's heartbeats. Each call is a self-contained transaction, and
-    ordering between writers comes from the database (the room's row lock),
-    so they may run side by side.
+    On PostgreSQL not thread-sensitive: otherwise every connection of a
+    process queues its queries on one shared thread, and one person's message
+    waits for everyone's heartbeats. Each call is a self-contained
+    transaction and the room's row lock orders writers, so they may run side
+    by side. SQLite writes one at a time whatever we do, so there the calls
+    keep to the one thread.
     """
-    return DatabaseSyncToAsync(func, thread_sensitive=False)
+    return DatabaseSyncToAsync(func, thread_sensitive=connection.vendor == "sqlite")
 
 
 #: Largest frame accepted from a client, in characters (before JSON decoding).

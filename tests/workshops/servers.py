@@ -16,7 +16,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,8 +30,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def require_shared_database() -> None:
+    """Server processes need a database they can open: not SQLite's in-memory test
+    database. Skipped with a message locally; CI runs on PostgreSQL."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        message = "needs a database other processes can open: run with DATABASE_URL (PostgreSQL)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
 def database_url() -> str:
     """The test database (as pytest-django renamed it), as a URL for a child process."""
+    require_shared_database()
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{db['NAME']}"
