@@ -123,7 +123,7 @@ def free_port() -> int:
 def server_env(args, variant: Variant) -> dict:
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "fanout_settings",
+        "DJANGO_SETTINGS_MODULE": "fanout_support.settings",
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "bench")]),
         "SECRET_KEY": "bench-only-not-secret",
         "ALLOWED_HOSTS": "127.0.0.1",

@@ -1,4 +1,5 @@
-"""Settings for bench/workshop_fanout.py's server processes.
+"""Settings for bench/workshop_fanout.py's server processes (in a folder, so that
+``make bench``, which runs every ``bench/*.py``, does not run it).
 
 The safe base settings (DEBUG off) with what production changes for the
 room: persistent database connections, and the channel layer chosen per run.
