@@ -24,6 +24,8 @@
       var target = node.parentNode.querySelector(".workshop-when__local");
       if (!target) return;
       var start = new Date(node.getAttribute("data-local-start"));
+      // Cambodia is UTC+7 all year: a zone with the same offset shows the same time.
+      if (-start.getTimezoneOffset() === 420) return;
       var end = new Date(node.getAttribute("data-local-end"));
       target.textContent = " · " + fmt.format(start) + "–" + hm.format(end);
       target.hidden = false;
