@@ -35,7 +35,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import credentials, document, fonts, rendering, signing
+from . import credentials, document, fonts, signing
 from .models import (
     Certificate,
     CertificateEvent,
@@ -429,6 +429,8 @@ def _achievement_id(certificate: Certificate) -> str:
 @cache
 def template_version() -> str:
     """A short hash of everything that shapes the PDF; changes when any of it does."""
+    from . import rendering  # WeasyPrint loads slowly; only renders need it
+
     digest = hashlib.sha256()
     for name in (document.TEMPLATE, rendering.STYLESHEET_TEMPLATE):
         digest.update(Path(get_template(name).origin.name).read_bytes())
@@ -461,6 +463,8 @@ def content_for(certificate: Certificate) -> document.CertificateContent:
 
 def render_pdf_bytes(certificate: Certificate) -> bytes:
     """The PDF for ``certificate``, with its signed credential embedded (PDF/A-3)."""
+    from . import rendering  # WeasyPrint loads slowly; only renders need it
+
     content = content_for(certificate)
     html = document.render_html(content)
     return rendering.get_renderer().render(

@@ -65,7 +65,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from .provinces import PROVINCE_NEIGHBOURS, proximity
 
@@ -654,6 +653,9 @@ def solve(problem: Problem) -> list[tuple[int, int]]:
     best = int(scores[feasible].max())
     bonus = len(rows) * best + 1  # M = n·S + 1 for the n rows solved, see the module docstring
     weight = np.where(feasible, (scores + bonus).astype(np.float64), 0.0)[:, slots]
+    # SciPy takes a second to import; load it only when a round is solved.
+    from scipy.optimize import linear_sum_assignment
+
     row_ind, col_ind = linear_sum_assignment(weight, maximize=True)
     columns = slots[col_ind]
     keep = feasible[row_ind, columns]

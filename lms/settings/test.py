@@ -23,6 +23,9 @@ if REDIS_URL:
 else:
     CACHES["default"]["LOCATION"] = "lms-test"
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "tests.support.postgresql"
+
 # SQLite tests use Django's shared in-memory database: private to each run,
 # so several checkouts or engineers can run the suite at once. PostgreSQL
 # (CI) keeps its test database between runs (--reuse-db).
