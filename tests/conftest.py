@@ -77,6 +77,17 @@ def _is_transactional(request) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """A new channel layer for every test. Each async test runs its own event
+    loop, and a Redis layer's locks and pools belong to the loop that made them."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and cached fragments must not leak between tests."""
     cache.clear()
