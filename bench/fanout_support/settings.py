@@ -18,6 +18,8 @@ _backend = os.environ["BENCH_CHANNEL_LAYER"]
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": _backend,
-        "CONFIG": {} if "InMemory" in _backend else {"hosts": [REDIS_URL], "prefix": "lms-bench"},  # noqa: F405
+        "CONFIG": {}
+        if "InMemory" in _backend
+        else {"hosts": [REDIS_LAYER_HOST], "prefix": "lms-bench"},  # noqa: F405
     }
 }

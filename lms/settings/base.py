@@ -119,6 +119,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# The channel layer's Redis connection. Its socket timeout must outlast the
+# layer's blocking pop (5 s): redis-py 8 made 5 s the default, which tears
+# down every consumer of a quiet room every five seconds.
+REDIS_LAYER_HOST = {"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}
 
 if REDIS_URL:
     CACHES = {
@@ -131,7 +135,7 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "lms"},
+            "CONFIG": {"hosts": [REDIS_LAYER_HOST], "prefix": "lms"},
         }
     }
 else:

@@ -34,7 +34,7 @@ CHANNEL_LAYERS = {
         "BACKEND": env.str(
             "CHANNEL_LAYER_BACKEND", default="channels_redis.core.RedisChannelLayer"
         ),
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": "lms"},
+        "CONFIG": {"hosts": [{**REDIS_LAYER_HOST, "address": REDIS_URL}], "prefix": "lms"},
     }
 }
 TASKS = {

@@ -39,3 +39,26 @@ async def test_sweeps_are_throttled(monkeypatch):
     monkeypatch.setattr(layers, "CLEAN_INTERVAL", 0.0)
     layer._clean_expired()
     assert channel not in layer.channels
+
+
+async def test_redis_layer_outwaits_its_own_blocking_pop(settings):
+    """A quiet room's consumers block on Redis for up to 5 s at a time; the socket
+    must not time out first (redis-py 8's default would drop them every 5 s)."""
+    from channels_redis.core import RedisChannelLayer
+
+    if not settings.REDIS_URL:
+        pytest.skip("no REDIS_URL: the embedded default has no Redis connection")
+    layer = RedisChannelLayer(**settings.CHANNEL_LAYERS["default"]["CONFIG"])
+    pool = layer.connection(0).connection_pool
+    try:
+        assert pool.connection_kwargs["socket_timeout"] > layer.brpop_timeout
+        channel = await layer.new_channel()
+        started = asyncio.get_running_loop().time()
+        receiving = asyncio.create_task(layer.receive(channel))
+        await asyncio.sleep(0.2)
+        await layer.send(channel, {"type": "room.event", "seq": 1})
+        assert await asyncio.wait_for(receiving, 5) == {"type": "room.event", "seq": 1}
+        assert asyncio.get_running_loop().time() - started < 5
+    finally:
+        await layer.flush()
+        await layer.close_pools()
