@@ -3,7 +3,8 @@
 The protocol is written down in ``docs/workshop-protocol.md``. This consumer
 only parses, limits and routes frames; every state change is a call into
 ``workshops.services`` through ``database_sync_to_async``, which stores the
-event and broadcasts it to the room's group after commit.
+event and broadcasts it to the room's group after commit. The group's
+messages reach the consumer through its process's hub (``workshops.fanout``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
-from . import services
+from . import fanout, services
 from .services import ERROR_MESSAGES, RoomError
 
 logger = logging.getLogger(__name__)
@@ -94,20 +95,26 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         self.touched_at = time.monotonic()
         self.watch_interval = WATCH_INTERVAL
         self.strikes: deque[float] = deque()
-        # Join the group before reading history, so no event falls between the two.
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        # Live events that arrive before the history is out wait here.
+        self.held: list[dict] | None = []
+        # Listen to the room before reading history, so no event falls between the two.
+        await fanout.join(self.channel_layer, self.group, self)
         await self.accept()
         welcome = await database_sync_to_async(self._welcome)(joined)
         await self.send_json(welcome)
         since = _int(query.get("since", ["0"])[0], default=0)
         self.history_upto = await self._send_history(max(since, 0), None, fill=False)
+        while self.held:  # what arrived meanwhile, in order, minus what the history held
+            await self._forward(self.held.pop(0))
+        self.held = None
         self.watchdog = asyncio.create_task(self._watch())
 
     async def disconnect(self, code):
         if self.watchdog is not None:
             self.watchdog.cancel()
         if self.connection_id is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            self.held = None
+            await fanout.leave(self.channel_layer, self.group, self)
             await database_sync_to_async(services.leave_room)(self.connection_id)
             self.connection_id = None
 
@@ -116,10 +123,10 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
 
         Since Channels 4.2, ``AsyncConsumer.dispatch`` runs Django's
         ``close_old_connections`` through a thread hop before every handler,
-        including every group message fanned out to every participant. This
-        consumer never touches the ORM on the event loop: each query runs in
-        ``database_sync_to_async``, which closes stale connections itself
-        before and after, so the extra hop only costs time. Set
+        every frame a client sends included. This consumer never touches the
+        ORM on the event loop: each query runs in ``database_sync_to_async``,
+        which closes stale connections itself before and after, so the extra
+        hop only costs time. Set
         ``WORKSHOPS_CLOSE_OLD_CONNECTIONS_PER_HANDLER = True`` to restore it.
         """
         if getattr(settings, "WORKSHOPS_CLOSE_OLD_CONNECTIONS_PER_HANDLER", False):
@@ -254,23 +261,32 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         "workshop.end": on_workshop_end,
     }
 
-    # -- messages from the channel layer --------------------------------------
+    # -- room messages (from this process's hub; see workshops.fanout) ------
 
-    async def room_event(self, message):
-        """A stored event, fanned out after commit. ``text`` is the frame, encoded once."""
-        if message["seq"] <= self.history_upto:
-            return  # already sent with the history on connect
-        await self.send(text_data=message["text"])
-        if message.get("close_pid") == self.pid:
-            await self.close(code=CLOSE_REMOVED)
+    async def deliver(self, message):
+        """A message to the room's group, handed over by the hub in order."""
+        if self.connection_id is None:
+            return  # gone
+        if self.held is not None:
+            self.held.append(message)
+            return
+        await self._forward(message)
 
-    async def room_presence(self, message):
-        frame = {"type": "presence"}
-        if "joined" in message:
-            frame["joined"] = message["joined"]
-        if "left" in message:
-            frame["left"] = message["left"]
-        await self.send_json(frame)
+    async def _forward(self, message):
+        if message["type"] == "room.event":
+            # A stored event, fanned out after commit; ``text`` is the frame, encoded once.
+            if message["seq"] <= self.history_upto:
+                return  # already sent with the history on connect
+            await self.send(text_data=message["text"])
+            if message.get("close_pid") == self.pid:
+                await self.close(code=CLOSE_REMOVED)
+        elif message["type"] == "room.presence":
+            frame = {"type": "presence"}
+            if "joined" in message:
+                frame["joined"] = message["joined"]
+            if "left" in message:
+                frame["left"] = message["left"]
+            await self.send_json(frame)
 
     # -- helpers --------------------------------------------------------------
 

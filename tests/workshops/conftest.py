@@ -34,6 +34,8 @@ class RoomClient:
         self.origin = origin
         self.lang = lang
         self.seen: list[dict] = []
+        # Frames read past while waiting for an ack, to be read again in order.
+        self.put_back: list[dict] = []
         self.communicator = None
 
     async def connect(self):
@@ -66,6 +68,8 @@ class RoomClient:
         await self.communicator.send_to(text_data=text)
 
     async def recv(self, timeout=3):
+        if self.put_back:
+            return self.put_back.pop(0)
         frame = json.loads(await self.communicator.receive_from(timeout=timeout))
         self.seen.append(frame)
         return frame
@@ -84,16 +88,23 @@ class RoomClient:
         return frame
 
     async def act(self, **frame):
-        """Send an action and return its ack or error (skipping broadcasts)."""
+        """Send an action and return its ack or error.
+
+        The room's own broadcast of the event may arrive before or after the
+        ack; frames read past are put back for the next ``recv``.
+        """
         await self.send(**frame)
+        skipped = []
         while True:
             reply = await self.recv()
             if reply["type"] in ("ack", "error"):
+                self.put_back[:0] = skipped
                 return reply
+            skipped.append(reply)
 
     async def quiet(self, timeout=0.2):
         """Nothing but presence or pong frames arrive within ``timeout``."""
-        while not await self.communicator.receive_nothing(timeout=timeout):
+        while self.put_back or not await self.communicator.receive_nothing(timeout=timeout):
             frame = await self.recv()
             assert frame["type"] in ("presence", "pong"), frame
 
@@ -107,6 +118,7 @@ class RoomClient:
     async def disconnect(self):
         if self.communicator is not None:
             await self.communicator.disconnect()
+            self.communicator = None
 
 
 @pytest.fixture

@@ -90,3 +90,30 @@ async def test_unknown_workshop_is_refused(room, learner):
     workshop = WorkshopFactory.build(pk=999_999)
     connected, _ = await room(learner, workshop=workshop).connect()
     assert connected is False
+
+
+async def group_size(group: str) -> int:
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    if hasattr(layer, "groups"):  # the in-memory layer
+        return len(layer.groups.get(group, {}))
+    return await layer.connection(0).zcard(layer._group_key(group))
+
+
+async def test_a_process_listens_to_a_room_once(room, host, learner, learner2, live_workshop):
+    """However many people a process serves in a room, the channel layer delivers
+    each event to that process once; the last to leave ends the subscription."""
+    from workshops.services import group_name
+
+    group = group_name(live_workshop.pk)
+    clients = [room(user) for user in (host, learner, learner2)]
+    for client in clients:
+        await client.join()
+    assert await group_size(group) == 1
+    ack = await clients[1].act(type="chat.send", text="Hello", client_id="c1")
+    for client in clients:
+        assert (await client.event("chat.message"))["seq"] == ack["seq"]
+    for client in clients:
+        await client.disconnect()
+    assert await group_size(group) == 0
