@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -29,6 +30,14 @@ class PeopleByEmailField(forms.CharField):
         return users
 
 
+def https_url_fields(db_field, **kwargs):
+    """Model fields to form fields, with links typed without a scheme taken as https
+    (Django 6's default; saying so now also silences 5.2's deprecation warning)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
 class WorkshopForm(forms.ModelForm):
     co_host_emails = PeopleByEmailField(
         label=_("Co-hosts"),
@@ -43,6 +52,7 @@ class WorkshopForm(forms.ModelForm):
 
     class Meta:
         model = Workshop
+        formfield_callback = https_url_fields
         fields = [
             "title_km",
             "title_en",

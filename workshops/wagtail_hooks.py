@@ -10,6 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from lms.hooks import NavItem, Panel
 
 from . import services
+from .forms import https_url_fields
 from .models import Attendance, Workshop
 
 
@@ -68,6 +69,9 @@ class WorkshopViewSet(ModelViewSet):
         "invitees",
         "video_url",
     ]
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        return https_url_fields(db_field, **kwargs)
 
 
 class AttendanceViewSet(ModelViewSet):
