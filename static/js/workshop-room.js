@@ -37,6 +37,9 @@
   if (!root) return;
 
   var S = JSON.parse(document.getElementById("room-strings").textContent);
+  // The live room has its own start and end buttons; the forms are for
+  // browsers without JavaScript.
+  document.querySelectorAll("[data-without-js]").forEach(function (node) { node.remove(); });
   var workshopId = root.getAttribute("data-workshop");
   var wsPath = root.getAttribute("data-ws-path");
   var lang = root.getAttribute("data-lang");
