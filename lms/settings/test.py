@@ -29,3 +29,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # SQLite tests use Django's shared in-memory database: private to each run,
 # so several checkouts or engineers can run the suite at once. PostgreSQL
 # (CI) keeps its test database between runs (--reuse-db).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # In-memory databases have no write-ahead log, and their shared cache
+    # answers a lock conflict at once rather than waiting, so the file
+    # database's WAL and immediate transactions (base settings) do not apply.
+    for option in ("init_command", "transaction_mode"):
+        DATABASES["default"]["OPTIONS"].pop(option, None)
