@@ -65,11 +65,17 @@ CLOSE_REMOVED = 4403
 CLOSE_TOO_MANY_ERRORS = 4400
 CLOSE_FLOODING = 4429
 CLOSE_SILENT = 4408
+CLOSE_FELL_BEHIND = 4409
+#: Live events queued for a connection that is not reading them; beyond this it is
+#: closed and resumes from the stored log when it reconnects.
+MAX_BACKLOG = 500
 
 
 class WorkshopRoomConsumer(AsyncWebsocketConsumer):
     connection_id: int | None = None
     watchdog: asyncio.Task | None = None
+    writer: asyncio.Task | None = None
+    closing = False
 
     # -- connection lifecycle -------------------------------------------------
 
@@ -97,6 +103,7 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         self.strikes: deque[float] = deque()
         # Live events that arrive before the history is out wait here.
         self.held: list[dict] | None = []
+        self.backlog: deque[dict] = deque()
         # Listen to the room before reading history, so no event falls between the two.
         await fanout.join(self.channel_layer, self.group, self)
         await self.accept()
@@ -112,8 +119,10 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code):
         if self.watchdog is not None:
             self.watchdog.cancel()
+        self.closing = True
+        if self.writer is not None:
+            self.writer.cancel()
         if self.connection_id is not None:
-            self.held = None
             await fanout.leave(self.channel_layer, self.group, self)
             await database_sync_to_async(services.leave_room)(self.connection_id)
             self.connection_id = None
@@ -263,14 +272,36 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
 
     # -- room messages (from this process's hub; see workshops.fanout) ------
 
-    async def deliver(self, message):
-        """A message to the room's group, handed over by the hub in order."""
-        if self.connection_id is None:
-            return  # gone
+    def deliver(self, message):
+        """A message to the room's group, handed over by the hub in order.
+
+        Queued, not sent here: on a server that applies back-pressure
+        (Uvicorn), sending to a phone that stopped reading would wait, and the
+        hub would wait with it. A connection that falls MAX_BACKLOG events
+        behind is closed; the client resumes from the stored log.
+        """
+        if self.connection_id is None or self.closing:
+            return  # gone, or going
         if self.held is not None:
             self.held.append(message)
             return
-        await self._forward(message)
+        if len(self.backlog) >= MAX_BACKLOG:
+            self.closing = True
+            self.backlog.clear()
+            if self.writer is not None:
+                self.writer.cancel()
+            self.writer = asyncio.create_task(self.close(code=CLOSE_FELL_BEHIND))
+            return
+        self.backlog.append(message)
+        if self.writer is None:
+            self.writer = asyncio.create_task(self._write_backlog())
+
+    async def _write_backlog(self):
+        try:
+            while self.backlog:
+                await self._forward(self.backlog.popleft())
+        finally:
+            self.writer = None
 
     async def _forward(self, message):
         if message["type"] == "room.event":

@@ -25,7 +25,9 @@ logger = logging.getLogger(__name__)
 
 
 class Listener(Protocol):
-    async def deliver(self, message: dict) -> None: ...
+    def deliver(self, message: dict) -> None:
+        """Take ``message`` without waiting: a client that reads slowly must not hold
+        up the rest of the room (see ``WorkshopRoomConsumer.deliver``)."""
 
 
 class RoomHub:
@@ -83,7 +85,7 @@ class RoomHub:
                 continue
             for listener in list(self.listeners.values()):
                 try:
-                    await listener.deliver(message)
+                    listener.deliver(message)
                 except Exception:
                     logger.warning("Delivery in %s failed", self.group, exc_info=True)
 

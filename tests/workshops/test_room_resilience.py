@@ -1,5 +1,7 @@
 """Bad connections and bad input: resume, gap fill, resends, garbage, floods."""
 
+import asyncio
+
 import pytest
 
 from workshops import consumers
@@ -168,3 +170,56 @@ async def test_silent_connection_is_closed_and_left(room, host, learner, monkeyp
     while "left" not in left:
         left = await h.next("presence", timeout=3)
     assert len(left["left"]) == 1
+
+
+async def test_a_client_that_stops_reading_is_closed_not_waited_for(monkeypatch):
+    """Live events queue per connection; one that falls too far behind is closed
+    (4409, it resumes from the log) instead of holding up the rest of the room."""
+    from collections import deque
+
+    from workshops import consumers
+
+    monkeypatch.setattr(consumers, "MAX_BACKLOG", 3)
+    consumer = consumers.WorkshopRoomConsumer()
+    consumer.connection_id, consumer.held, consumer.backlog = 1, None, deque()
+    consumer.history_upto, consumer.pid = 0, 7
+    sent, closed = [], []
+
+    async def send(text_data=None, bytes_data=None, close=False):
+        sent.append(text_data)
+
+    async def close(code=None, reason=None):
+        closed.append(code)
+
+    consumer.send, consumer.close = send, close
+    for seq in range(1, 6):  # the hub hands over five events before the writer runs
+        consumer.deliver({"type": "room.event", "seq": seq, "text": f"event {seq}"})
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert closed == [consumers.CLOSE_FELL_BEHIND]
+    assert sent == []
+    consumer.deliver({"type": "room.event", "seq": 6, "text": "event 6"})
+    await asyncio.sleep(0)
+    assert sent == [], "nothing more is queued for a closing connection"
+
+
+async def test_live_events_are_written_in_order():
+    from collections import deque
+
+    from workshops import consumers
+
+    consumer = consumers.WorkshopRoomConsumer()
+    consumer.connection_id, consumer.held, consumer.backlog = 1, None, deque()
+    consumer.history_upto, consumer.pid = 2, 7
+    sent = []
+
+    async def send(text_data=None, bytes_data=None, close=False):
+        await asyncio.sleep(0)  # a send that yields, as a real one may
+        sent.append(text_data)
+
+    consumer.send = send
+    for seq in range(1, 6):
+        consumer.deliver({"type": "room.event", "seq": seq, "text": f"event {seq}"})
+    while consumer.writer is not None:
+        await asyncio.sleep(0)
+    assert sent == ["event 3", "event 4", "event 5"], "in order, minus what history held"
