@@ -201,7 +201,9 @@ class RoundActionView(AdminOnlyMixin, View):
     success_message = ""
 
     def act(self, matching_round):
-        raise NotImplementedError
+        """The button's change (each subclass defines it); returns the success message,
+        or raises ValidationError to show an error and change nothing."""
+        raise NotImplementedError(f"{type(self).__name__} must define act()")
 
     def post(self, request, *args, **kwargs):
         matching_round = self.get_round()
