@@ -238,6 +238,8 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "lms" / "locale_overrides"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Phnom_Penh"
+# Dates in one style everywhere: templates say DATE_FORMAT, never a pattern.
+FORMAT_MODULE_PATH = ["lms.formats"]
 
 # ---------------------------------------------------------------------------
 # Static and media files

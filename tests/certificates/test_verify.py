@@ -10,6 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import timezone
 
 from certificates import credentials, services
 from certificates.encoding import b58decode, b64url, b64url_decode
@@ -197,3 +198,11 @@ def test_offline_payload_rejects_tampering(certificate):
         credentials.verify_payload(
             f"{prefix}.{message}.{b64url(bytes(bad_signature))}", services.signing.public_keys()
         )
+
+
+def test_the_issue_date_is_written_day_month_year_in_each_language(client, certificate):
+    issued = timezone.localtime(certificate.issued_at)
+    english = client.get(verify_path(certificate) + "?lang=en").content.decode()
+    assert f"{issued.day} {issued:%b %Y}" in english  # "28 Nov 2026", not "Nov. 28, 2026"
+    khmer = client.get(verify_path(certificate)).content.decode()
+    assert f"{issued.day} ខែ " in khmer and f"ឆ្នាំ {issued.year}" in khmer
