@@ -187,7 +187,9 @@ def chromium():
 @pytest.fixture
 def page(chromium, live_server):
     """A phone-sized page on the live server. Any request to another host is
-    blocked and fails the test: pages must load nothing from third parties."""
+    blocked and fails the test: pages must load nothing from third parties.
+    So does anything the Content-Security-Policy refuses: the policy must
+    never break a page."""
     context = chromium.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     foreign = []
     local_origin = live_server.url.rstrip("/")
@@ -202,7 +204,15 @@ def page(chromium, live_server):
 
     context.route("**/*", guard)
     page = context.new_page()
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     page.set_default_timeout(15_000)
     yield page
     context.close()
     assert not foreign, f"requests to other hosts: {foreign}"
+    assert not refused, f"refused by the Content-Security-Policy: {refused}"

@@ -64,6 +64,21 @@ def test_pages_load_nothing_from_other_hosts(client, home_pages):
             pytest.fail(f"{path} references another host at {match.start()}")
 
 
+def test_pages_tell_the_browser_to_load_only_from_this_site(client, home_pages):
+    """Every page sends a Content-Security-Policy that allows this site only,
+    with no inline or eval'd script; the Wagtail admin goes without."""
+    for path in ["/km/", "/en/accounts/login/", "/verify/AAAAAAAAAAAAAAAAAAAAAAAAAA/"]:
+        policy = dict(
+            directive.strip().split(" ", 1)
+            for directive in client.get(path)["Content-Security-Policy"].split(";")
+        )
+        assert policy["default-src"] == "'self'"
+        assert policy["script-src"] == "'self'"
+        assert policy["connect-src"] == "'self'"
+        assert policy["object-src"] == "'none'"
+    assert "Content-Security-Policy" not in client.get("/admin/")
+
+
 def test_dashboard_needs_sign_in_and_shows_panels(client, user):
     with translation.override("en"):
         url = reverse("dashboard")

@@ -1,5 +1,5 @@
-// Copy the share link to the clipboard. Without JavaScript the link stays
-// selectable in its read-only field, so the button is shown only here.
+// Copy a read-only field (a share link, a calendar address) to the clipboard.
+// Without JavaScript the field stays selectable, so the button shows only here.
 (function () {
   "use strict";
   document.querySelectorAll("[data-copy]").forEach(function (button) {
