@@ -7,6 +7,8 @@ from django.urls import translate_url
 from lms.mail import subject_with_prefix
 from lms.tasks import send_email
 
+from . import mfa_secrets
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
@@ -45,3 +47,10 @@ class AccountAdapter(DefaultAccountAdapter):
 class MFAAdapter(DefaultMFAAdapter):
     def get_totp_label(self, user) -> str:
         return user.email
+
+    def encrypt(self, text: str) -> str:
+        """TOTP keys and recovery-code seeds are stored encrypted (see mfa_secrets)."""
+        return mfa_secrets.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return mfa_secrets.decrypt(encrypted_text)

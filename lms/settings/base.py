@@ -234,6 +234,10 @@ MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CSO Academy"
 MFA_RECOVERY_CODE_COUNT = 10
+# Fernet keys that encrypt the stored TOTP keys and recovery-code seeds, newest
+# first (the others only decrypt). Empty: derived from SECRET_KEY, which
+# production does not allow (accounts/mfa_secrets.py).
+MFA_ENCRYPTION_KEYS = env.list("MFA_ENCRYPTION_KEYS", default=[])
 
 # Admin and editor access goes through allauth, so MFA applies there too.
 WAGTAILADMIN_LOGIN_URL = "account_login"

@@ -63,6 +63,11 @@ CSRF_COOKIE_SECURE = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 MFA_TRUST_COOKIE_SECURE = True
 
+# The key that encrypts stored MFA secrets must not change with SECRET_KEY.
+MFA_ENCRYPTION_KEYS = env.list("MFA_ENCRYPTION_KEYS", default=[]) or [
+    _require("MFA_ENCRYPTION_KEYS")
+]
+
 LOGGING["root"]["level"] = env.str("LOG_LEVEL", default="INFO")
 
 # --- certificates ---

@@ -14,6 +14,8 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     # base64 of a 32-byte Ed25519 seed (a throwaway test key)
     "CERTIFICATES_SIGNING_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+    # a Fernet key (a throwaway test key)
+    "MFA_ENCRYPTION_KEYS": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
 }
 
 
@@ -45,6 +47,17 @@ def test_production_refuses_to_start_without_database_url():
     result = run_check(env)
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_mfa_encryption_key():
+    """Stored TOTP keys must not be encrypted with a key derived from SECRET_KEY."""
+    env = dict(PRODUCTION_ENV)
+    del env["MFA_ENCRYPTION_KEYS"]
+    result = run_check(env)
+    assert result.returncode != 0
+    assert "The MFA_ENCRYPTION_KEYS environment variable is required in production." in (
+        result.stderr
+    )
 
 
 def test_production_starts_with_its_secrets():
