@@ -87,23 +87,28 @@ def _pack_name(course: CoursePage, digest: str) -> str:
 def get_or_build_pack(course: CoursePage) -> Pack:
     name = _pack_name(course, fingerprint(course))
     if not default_storage.exists(name):
-        data = build_pack(course)
-        _remove_old_packs(course)
-        name = default_storage.save(name, ContentFile(data))
+        saved = default_storage.save(name, ContentFile(build_pack(course)))
+        if saved != name:
+            # Another request built the same pack meanwhile and the storage
+            # chose a new name for ours: keep theirs, which may be downloading.
+            default_storage.delete(saved)
+        _remove_old_packs(course, keep=name)
     with default_storage.open(name, "rb") as handle, zipfile.ZipFile(handle) as archive:
         manifest = json.loads(archive.read("manifest.json"))
     return Pack(course_id=course.pk, name=name, size=default_storage.size(name), manifest=manifest)
 
 
-def _remove_old_packs(course: CoursePage) -> None:
+def _remove_old_packs(course: CoursePage, *, keep: str) -> None:
+    """Delete the course's packs from earlier published states (never ``keep``)."""
     try:
         _dirs, files = default_storage.listdir(PACK_DIR)
     except FileNotFoundError:
         return
     prefix = f"course-{course.pk}-"
     for filename in files:
-        if filename.startswith(prefix):
-            default_storage.delete(f"{PACK_DIR}/{filename}")
+        path = f"{PACK_DIR}/{filename}"
+        if filename.startswith(prefix) and path != keep:
+            default_storage.delete(path)
 
 
 class _Builder:

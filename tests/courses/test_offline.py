@@ -145,3 +145,38 @@ def test_pack_is_rebuilt_after_a_publish(user_client, course):
     factories.lesson_page(course, title="A new lesson", slug="new")
     archive = zipfile.ZipFile(io.BytesIO(b"".join(user_client.get(url).streaming_content)))
     assert len([n for n in archive.namelist() if n.startswith("lessons/")]) == 4
+
+
+def test_a_pack_another_request_stored_meanwhile_is_kept_and_served(
+    user_client, course, monkeypatch
+):
+    """Two first downloads at once: the one that stores its pack second must
+    not delete the first one's (which may be on its way to a learner), and
+    leaves no duplicate behind."""
+    from django.core.files.storage import storages
+
+    from courses import offline
+
+    storage = storages["default"]  # the instance behind default_storage
+    real_build, real_delete, deleted, theirs = offline.build_pack, storage.delete, [], []
+
+    def build_while_another_request_stores(course):
+        data = real_build(course)
+        name = offline._pack_name(course, offline.fingerprint(course))
+        theirs.append(storage.save(name, ContentFile(data)))  # the other request wins
+        return data
+
+    def delete(name):
+        deleted.append(name)
+        real_delete(name)
+
+    monkeypatch.setattr(offline, "build_pack", build_while_another_request_stores)
+    monkeypatch.setattr(storage, "delete", delete)
+    url = reverse("courses:offline_pack_download", args=[course.pk])
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(user_client.get(url).streaming_content)))
+    assert "index.html" in archive.namelist()
+    assert theirs[0] not in deleted
+    _dirs, files = storage.listdir(offline.PACK_DIR)
+    assert [f"{offline.PACK_DIR}/{f}" for f in files if f.startswith(f"course-{course.pk}-")] == (
+        theirs
+    )
