@@ -168,3 +168,17 @@ def test_repeated_failed_logins_are_rate_limited(client):
     )
     assert "_auth_user_id" not in client.session
     assert "Too many failed login attempts" in response.content.decode()
+
+
+def test_the_admin_asks_nothing_of_other_hosts(client):
+    """Wagtail's admin would check releases.wagtail.org for upgrades and load
+    avatars from gravatar.com; neither may leave the page."""
+    staff = UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(staff)
+    content = client.get("/admin/").content.decode()
+    assert 'data-controller="w-upgrade' not in content
+    assert "gravatar.com" not in content
+    loads = r'(?:src="|<link[^>]*href=")(?:https?:)?//([^/"]+)'  # not plain links
+    for match in re.finditer(loads, content):
+        pytest.fail(f"the admin loads from {match.group(1)}")
