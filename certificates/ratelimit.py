@@ -1,13 +1,14 @@
 """Fixed-window rate limits on the public verification pages.
 
 Counts live in the cache (Redis in production), so the limit holds across
-every worker process. A client is its address; behind a proxy that address is
-the proxy's unless the proxy sets REMOTE_ADDR (as Daphne's
-``--proxy-headers`` does).
+every worker process. A client is its address (REMOTE_ADDR): behind the
+reverse proxy, the ASGI server must set it from ``X-Forwarded-For``
+(``--proxy-headers`` on a loopback port; see the README's deployment).
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from functools import wraps
 
@@ -17,9 +18,20 @@ from django.shortcuts import render
 
 WINDOW_SECONDS = 60
 
+logger = logging.getLogger(__name__)
+_warned_no_address = False
+
 
 def client_key(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    global _warned_no_address
+    address = request.META.get("REMOTE_ADDR", "")
+    if not address and not _warned_no_address:
+        _warned_no_address = True
+        logger.warning(
+            "A request came without a client address, so every such visitor shares one "
+            "rate limit: run the ASGI server on a loopback port with --proxy-headers."
+        )
+    return address or "unknown"
 
 
 def hit(request, scope: str) -> bool:
