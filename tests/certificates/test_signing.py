@@ -66,6 +66,7 @@ def test_production_refuses_to_start_without_a_key():
         "ALLOWED_HOSTS": "academy.example.org",
         "DATABASE_URL": "sqlite:////tmp/unused.sqlite3",
         "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "MFA_ENCRYPTION_KEYS": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
     }
     env.pop("CERTIFICATES_SIGNING_KEY", None)
     result = subprocess.run(  # noqa: S603 - our own interpreter and module
