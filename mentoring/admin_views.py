@@ -195,15 +195,15 @@ def _share(group: dict) -> str:
 
 
 class RoundActionView(AdminOnlyMixin, View):
-    """Base for the POST-only buttons of the review page."""
+    """Base for the POST-only buttons of the review page.
+
+    Each subclass defines ``act(matching_round)``: the button's change. It
+    returns the success message (or None for ``success_message``), or raises
+    ValidationError to show an error and change nothing.
+    """
 
     http_method_names = ["post"]
     success_message = ""
-
-    def act(self, matching_round):
-        """The button's change (each subclass defines it); returns the success message,
-        or raises ValidationError to show an error and change nothing."""
-        raise NotImplementedError(f"{type(self).__name__} must define act()")
 
     def post(self, request, *args, **kwargs):
         matching_round = self.get_round()
