@@ -1,15 +1,15 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet
 
+from lms.exports import SafeExportModelViewSet
 from lms.hooks import NavItem, Panel
 
 from . import services
 from .models import Organisation
 
 
-class OrganisationViewSet(ModelViewSet):
+class OrganisationViewSet(SafeExportModelViewSet):
     model = Organisation
     icon = "group"
     menu_label = _("Organisations")

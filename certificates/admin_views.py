@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
-from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button as ListButton
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
+
+from lms.exports import SafeExportIndexView, SafeExportModelViewSet
 
 from . import services
 from .forms import ReissueForm, RevokeForm
@@ -42,7 +43,7 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
 STATUS_COLOURS = {"valid": "success", "revoked": "critical", "awaiting_name": "warning"}
 
 
-class CertificateIndexView(IndexView):
+class CertificateIndexView(SafeExportIndexView):
     def get_header_buttons(self):
         buttons = super().get_header_buttons()
         if self.request.user.has_perm("certificates.rerender_certificate"):
@@ -107,7 +108,7 @@ class CertificateInspectView(InspectView):
         return context
 
 
-class CertificateViewSet(ModelViewSet):
+class CertificateViewSet(SafeExportModelViewSet):
     model = Certificate
     icon = "doc-full"
     menu_label = gettext_lazy("Certificates")
@@ -202,7 +203,7 @@ class CertificateViewSet(ModelViewSet):
         ]
 
 
-class CertificateEventViewSet(ModelViewSet):
+class CertificateEventViewSet(SafeExportModelViewSet):
     """The audit trail across all certificates, newest first."""
 
     model = CertificateEvent

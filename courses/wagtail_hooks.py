@@ -4,10 +4,10 @@ from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from lms.exports import SafeExportModelViewSet
 from lms.hooks import NavItem, Panel
 
 from . import catalogue, progress
@@ -137,7 +137,7 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
-class EnrolmentViewSet(ModelViewSet):
+class EnrolmentViewSet(SafeExportModelViewSet):
     model = Enrolment
     icon = "list-ul"
     menu_label = _("Enrolments")

@@ -7,12 +7,10 @@ queries.
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +21,7 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts.geo import province_name
+from lms.exports import csv_response
 
 from . import services
 from .explain import breakdown_items, reason_phrases, size_band_label, unmatched_reason_text
@@ -288,51 +287,46 @@ class RoundExportView(AdminOnlyMixin, View):
 
     def get(self, request, *args, **kwargs):
         matching_round = self.get_round()
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="matching-round-{matching_round.pk}.csv"'
+        header = [
+            "status",
+            "request",
+            "organisation",
+            "province",
+            "mentoring organisation",
+            "mentor province",
+            "score",
+            "needs covered",
+            "distance",
+            "shared time",
+            "experience gap",
+            "locked",
+            "explanation",
+        ]
+        return csv_response(
+            f"matching-round-{matching_round.pk}.csv", header, self.rows(matching_round)
         )
-        response.write("\ufeff")  # so spreadsheet programs read the Khmer names as UTF-8
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                "status",
-                "request",
-                "organisation",
-                "province",
-                "mentoring organisation",
-                "mentor province",
-                "score",
-                "needs covered",
-                "distance",
-                "shared time",
-                "experience gap",
-                "locked",
-                "explanation",
-            ]
-        )
+
+    def rows(self, matching_round):
         proposals = matching_round.proposals.select_related(
             "request__organisation", "offer__organisation"
         ).order_by("-score", "request_id")
         for p in proposals:
             b = p.breakdown
-            writer.writerow(
-                [
-                    "proposed",
-                    p.request_id,
-                    _csv_safe(p.request.organisation.display_name),
-                    p.request.organisation.province_name,
-                    _csv_safe(p.offer.organisation.display_name),
-                    p.offer.organisation.province_name,
-                    p.score_display,
-                    *(
-                        f"{b.get(k, 0) / 10:.1f}"
-                        for k in ("focus", "province", "availability", "maturity")
-                    ),
-                    "yes" if p.locked else "no",
-                    "; ".join(reason_phrases(p.reasons)),
-                ]
-            )
+            yield [
+                "proposed",
+                p.request_id,
+                p.request.organisation.display_name,
+                p.request.organisation.province_name,
+                p.offer.organisation.display_name,
+                p.offer.organisation.province_name,
+                p.score_display,
+                *(
+                    f"{b.get(k, 0) / 10:.1f}"
+                    for k in ("focus", "province", "availability", "maturity")
+                ),
+                "yes" if p.locked else "no",
+                "; ".join(reason_phrases(p.reasons)),
+            ]
         requests = {
             r.pk: r
             for r in MentoringRequest.objects.filter(
@@ -343,26 +337,12 @@ class RoundExportView(AdminOnlyMixin, View):
             r = requests.get(u["request"])
             if r is None:
                 continue
-            writer.writerow(
-                [
-                    "unmatched",
-                    r.pk,
-                    _csv_safe(r.organisation.display_name),
-                    r.organisation.province_name,
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    unmatched_reason_text(u["reason"]),
-                ]
-            )
-        return response
-
-
-def _csv_safe(value: str) -> str:
-    """Keep spreadsheet programs from running a name as a formula."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+            blanks = [""] * 8
+            yield [
+                "unmatched",
+                r.pk,
+                r.organisation.display_name,
+                r.organisation.province_name,
+                *blanks,
+                unmatched_reason_text(u["reason"]),
+            ]

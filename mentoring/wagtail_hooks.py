@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from lms.exports import SafeExportModelViewSet
 from lms.hooks import NavItem, Panel
 
 from . import admin_views, services
@@ -78,7 +78,7 @@ for model in (MentoringRequest, MentoringOffer, MentoringPair):
 register_permission_policy(MentoringExclusion, ExclusionPolicy(MentoringExclusion))
 
 
-class PairViewSet(ModelViewSet):
+class PairViewSet(SafeExportModelViewSet):
     # Never editable here (see ReadOnlyPolicy); Wagtail still wants a form definition.
     form_fields = []
     model = MentoringPair
@@ -118,7 +118,7 @@ class PairViewSet(ModelViewSet):
     ]
 
 
-class RequestViewSet(ModelViewSet):
+class RequestViewSet(SafeExportModelViewSet):
     # Never editable here (see ReadOnlyPolicy); Wagtail still wants a form definition.
     form_fields = []
     model = MentoringRequest
@@ -144,7 +144,7 @@ class RequestViewSet(ModelViewSet):
     ]
 
 
-class OfferViewSet(ModelViewSet):
+class OfferViewSet(SafeExportModelViewSet):
     # Never editable here (see ReadOnlyPolicy); Wagtail still wants a form definition.
     form_fields = []
     model = MentoringOffer
@@ -178,7 +178,7 @@ class OfferViewSet(ModelViewSet):
     ]
 
 
-class ExclusionViewSet(ModelViewSet):
+class ExclusionViewSet(SafeExportModelViewSet):
     model = MentoringExclusion
     icon = "cross"
     menu_label = _("Exclusions")

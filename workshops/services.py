@@ -1288,7 +1288,6 @@ def attendance_rows(workshop: Workshop) -> list[dict]:
         rows.append(
             {
                 "name": participant.display_name,
-                "email": participant.user.email,
                 "host": participant.user_id in host_ids,
                 "first_joined_at": min(c.joined_at for c in connections),
                 "last_left_at": max((c.left_at or c.last_seen_at) for c in connections),

@@ -1,8 +1,6 @@
 """Workshop pages: listing, the room page (which works without JavaScript),
 registration, calendars and the host's downloads. Thin: services do the work."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +12,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+
+from lms.exports import csv_response
 
 from . import ics, services
 from .forms import PairWorkshopForm, RoomPostForm, WorkshopForm
@@ -256,46 +256,30 @@ def _filename(workshop: Workshop, suffix: str) -> str:
 
 @login_required
 def attendance_csv(request, pk):
+    """The host's attendance sheet: display names only, never e-mail addresses."""
     workshop = services.get_workshop_for_host(request.user, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_filename(workshop, "attendance.csv")}"'
-    )
-    response.write("\ufeff")  # so that spreadsheet programs read Khmer names as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        _("Name"),
+        _("Role"),
+        _("First joined (Cambodia time)"),
+        _("Last left (Cambodia time)"),
+        _("Connections"),
+        _("Minutes present"),
+        _("Counts as attended"),
+    ]
+    rows = (
         [
-            _("Name"),
-            _("E-mail"),
-            _("Role"),
-            _("First joined (Cambodia time)"),
-            _("Last left (Cambodia time)"),
-            _("Connections"),
-            _("Minutes present"),
-            _("Counts as attended"),
+            row["name"],
+            _("host") if row["host"] else (_("removed") if row["removed"] else _("participant")),
+            timezone.localtime(row["first_joined_at"]).strftime("%Y-%m-%d %H:%M"),
+            timezone.localtime(row["last_left_at"]).strftime("%Y-%m-%d %H:%M"),
+            row["sessions"],
+            row["minutes"],
+            _("yes") if row["attended"] else _("no"),
         ]
+        for row in services.attendance_rows(workshop)
     )
-    for row in services.attendance_rows(workshop):
-        writer.writerow(
-            [
-                _csv_safe(row["name"]),
-                row["email"],
-                _("host")
-                if row["host"]
-                else (_("removed") if row["removed"] else _("participant")),
-                timezone.localtime(row["first_joined_at"]).strftime("%Y-%m-%d %H:%M"),
-                timezone.localtime(row["last_left_at"]).strftime("%Y-%m-%d %H:%M"),
-                row["sessions"],
-                row["minutes"],
-                _("yes") if row["attended"] else _("no"),
-            ]
-        )
-    return response
-
-
-def _csv_safe(value: str) -> str:
-    """Display names are typed by people: stop a spreadsheet from running one as a formula."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return csv_response(_filename(workshop, "attendance.csv"), header, rows)
 
 
 @login_required

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 
+from lms.exports import SafeExportModelViewSet
 from lms.hooks import NavItem, Panel
 
 from . import services
@@ -31,7 +31,7 @@ class WorkshopEditView(generic.EditView):
         return instance
 
 
-class WorkshopViewSet(ModelViewSet):
+class WorkshopViewSet(SafeExportModelViewSet):
     model = Workshop
     icon = "date"
     menu_label = _("Workshops")
@@ -74,7 +74,7 @@ class WorkshopViewSet(ModelViewSet):
         return https_url_fields(db_field, **kwargs)
 
 
-class AttendanceViewSet(ModelViewSet):
+class AttendanceViewSet(SafeExportModelViewSet):
     model = Attendance
     icon = "user"
     menu_label = _("Attendance")

@@ -111,11 +111,14 @@ def test_host_downloads_attendance_sheet(
     response = client.get(f"/en/workshops/{workshop.pk}/attendance.csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
+    assert "no-store" in response["Cache-Control"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "Name"
+    assert "E-mail" not in rows[0]
     by_name = {row[0]: row for row in rows[1:]}
-    assert by_name["Sokha"][6:] == ["45", "yes"]
-    assert by_name["'=HYPERLINK(evil)"][6:] == ["8", "no"], "formulas are neutralised"
+    assert by_name["Sokha"][5:] == ["45", "yes"]
+    assert by_name["'=HYPERLINK(evil)"][5:] == ["8", "no"], "formulas are neutralised"
+    assert not any("@" in cell for row in rows for cell in row), "no e-mail address leaves"
 
 
 def test_only_hosts_download_attendance_and_transcript(client, workshop, user):
