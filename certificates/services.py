@@ -16,6 +16,7 @@ commit, so concurrent completions produce one certificate and one PDF.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -466,9 +467,8 @@ def render_pdf_bytes(certificate: Certificate) -> bytes:
     from . import rendering  # WeasyPrint loads slowly; only renders need it
 
     content = content_for(certificate)
-    html = document.render_html(content)
     return rendering.get_renderer().render(
-        html,
+        functools.partial(document.render_html, content),
         identifier=certificate.token.encode(),
         attachments=[
             (
