@@ -32,7 +32,7 @@ from weasyprint.formatting_structure.boxes import TextBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import fonts, qr
+from . import fonts, pdftext, qr
 
 PDF_VARIANT = "pdf/a-3b"
 ASSETS_DIR = Path(__file__).resolve().parent / "static" / "certificates" / "pdf"
@@ -199,6 +199,7 @@ class CertificateRenderer:
     """One font configuration, one parsed stylesheet, one image cache; many PDFs."""
 
     def __init__(self):
+        pdftext.install()
         self.fetcher = RestrictedURLFetcher(
             allowed_files=fonts.font_files(), allowed_dirs=static_dirs()
         )
@@ -256,7 +257,10 @@ class CertificateRenderer:
         ``attachments`` are ``(file name, description, text)`` triples embedded
         as associated files; ``timestamp`` dates them (defaults to now).
         """
-        document = self.fitted_layout(html)
+        with pdftext.exact_text():
+            return self._write(self.fitted_layout(html), identifier, attachments, timestamp)
+
+    def _write(self, document, identifier, attachments, timestamp) -> bytes:
         embedded = [
             Attachment(
                 string=text,
@@ -274,6 +278,7 @@ class CertificateRenderer:
             pdf_identifier=identifier,
             attachments=embedded,
             uncompressed_pdf=False,
+            finisher=pdftext.finisher,
         )
 
 
