@@ -115,6 +115,7 @@ def build_context(content: CertificateContent) -> dict:
     scan_km, scan_en = both(SCAN)
     joiner = " · "
     longest_title = max(content.title_km, content.title_en, key=len)
+    titles = " / ".join(filter(None, [content.title_en, content.title_km]))
     # A certificate issued before a signatory was configured is signed by the issuer.
     signatory = content.signatory_name or content.issuer_en or content.issuer_km
     signatory_titles = (
@@ -134,9 +135,7 @@ def build_context(content: CertificateContent) -> dict:
     return {
         "kind": content.kind,
         # Both titles: search and screen readers find the certificate by either.
-        "meta_title": " — ".join(
-            [heading_en, content.name, " / ".join(filter(None, [content.title_en, content.title_km]))]
-        ),
+        "meta_title": " — ".join([heading_en, content.name, titles]),
         "meta_author": content.issuer_en or content.issuer_km,
         "meta_subject": subject_en,
         "meta_keywords": f"certificate, {content.code}, {content.issuer_en}",

@@ -39,9 +39,7 @@ def _alphanumeric(text: str) -> bool:
 
 
 def make(content: str) -> segno.QRCode:
-    return segno.make(
-        segments(content), error=ERROR, micro=False, boost_error=False, mask=MASK
-    )
+    return segno.make(segments(content), error=ERROR, micro=False, boost_error=False, mask=MASK)
 
 
 def version(content: str) -> int:

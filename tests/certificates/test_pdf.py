@@ -32,15 +32,12 @@ def pdf(certificate):
 
 
 def test_text_carries_the_name_the_english_title_and_the_code(certificate, pdf):
-    """pdftotext finds the name, English title and code; the Khmer title's characters are there."""
+    """pdftotext finds the name, both titles, letter for letter, and the code."""
     text = pdftotext(pdf)
     assert "Chan Sokha" in text
     assert ENGLISH_TITLE in " ".join(text.split())
     assert certificate.code in text
-    # Extraction may reorder Khmer (vowels drawn before consonants), so compare characters.
-    khmer_chars = {c for c in KHMER_TITLE if khmer.is_khmer(c)}
-    assert khmer_chars <= set(text)
-    assert "15" in text or str(certificate.issued_at.day) in text
+    assert KHMER_TITLE in "".join(text.split())
 
 
 def test_dates_are_written_in_each_language(certificate, pdf):
@@ -48,8 +45,7 @@ def test_dates_are_written_in_each_language(certificate, pdf):
     day = certificate.issued_at.astimezone(datetime.UTC)
     local = day.astimezone(datetime.timezone(datetime.timedelta(hours=7))).date()
     assert khmer.format_date_en(local) in " ".join(text.split())
-    month_km = khmer.KHMER_MONTHS[local.month - 1]
-    assert set(month_km) <= set(text)
+    assert khmer.format_date_km(local) in text
 
 
 def test_every_font_is_embedded_and_comes_from_the_packages(pdf):
@@ -142,7 +138,9 @@ def test_fetcher_serves_our_assets_and_fonts():
     fetcher = RestrictedURLFetcher(
         allowed_files=fonts.font_files(), allowed_dirs=rendering.static_dirs()
     )
-    assert fetcher.fetch(f"{rendering.ASSETS_DIR.as_uri()}/ornaments.svg").read().startswith(b"<svg")
+    assert (
+        fetcher.fetch(f"{rendering.ASSETS_DIR.as_uri()}/ornaments.svg").read().startswith(b"<svg")
+    )
     face = fonts.FACES[0]
     assert len(fetcher.fetch(face.url).read()) > 10_000
 
