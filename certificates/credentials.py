@@ -46,56 +46,77 @@ class VerificationError(ValueError):
 
 
 @dataclass(frozen=True)
+class AchievementFacts:
+    """What is achieved: the same for every holder, and served at its ``id``."""
+
+    achievement_id: str
+    achievement_type: str  # Open Badges AchievementType: "Course", "Achievement", …
+    name: str
+    name_language: str  # BCP 47 code of ``name``
+    description: str
+    criteria: str
+    image_url: str
+    other_name: str = ""  # the name in the other language (the Khmer title)
+
+
+@dataclass(frozen=True)
 class CredentialFacts:
     credential_id: str
     issuer_id: str
     issuer_name: str
     issuer_url: str
-    achievement_id: str
-    achievement_type: str  # Open Badges AchievementType: "Course", "Achievement", …
-    name: str
-    title_km: str
-    title_en: str
+    achievement: AchievementFacts
+    name: str  # of the holder
+    title: str
     description: str
-    criteria: str
     code: str
     issued_at: datetime.datetime
-    language: str = "km"
+    status: dict | None = None  # a BitstringStatusListEntry
 
 
-def _iso(moment: datetime.datetime) -> str:
+def xsd_datetime(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def build_credential(facts: CredentialFacts) -> dict:
-    """The unsigned ``OpenBadgeCredential`` for one certificate."""
-    title = facts.title_en or facts.title_km
+def build_achievement(facts: AchievementFacts) -> dict:
+    """The ``Achievement`` (embedded in each credential, and served at its id)."""
     achievement = {
         "id": facts.achievement_id,
         "type": ["Achievement"],
         "achievementType": facts.achievement_type,
-        "name": title,
+        "name": facts.name,
         "description": facts.description,
         "criteria": {"narrative": facts.criteria},
-        "humanCode": facts.code,
-        "inLanguage": facts.language,
+        "image": {"id": facts.image_url, "type": "Image"},
+        "inLanguage": facts.name_language,
     }
-    if facts.title_km and facts.title_en:
+    if facts.other_name:
         achievement["otherIdentifier"] = [
-            {"type": "IdentifierEntry", "identifierType": "name", "identifier": facts.title_km}
+            {"type": "IdentifierEntry", "identifierType": "name", "identifier": facts.other_name}
         ]
-    return {
+    return achievement
+
+
+def build_credential(facts: CredentialFacts) -> dict:
+    """The unsigned ``OpenBadgeCredential`` for one certificate.
+
+    ``humanCode`` (the code printed on the PDF) belongs to this credential,
+    not to the achievement every holder shares.
+    """
+    credential = {
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": facts.credential_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": title,
+        "name": facts.title,
+        "description": facts.description,
+        "humanCode": facts.code,
         "issuer": {
             "id": facts.issuer_id,
             "type": ["Profile"],
             "name": facts.issuer_name,
             "url": facts.issuer_url,
         },
-        "validFrom": _iso(facts.issued_at),
+        "validFrom": xsd_datetime(facts.issued_at),
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "identifier": [
@@ -106,15 +127,18 @@ def build_credential(facts: CredentialFacts) -> dict:
                     "identityHash": facts.name,
                 }
             ],
-            "achievement": achievement,
+            "achievement": build_achievement(facts.achievement),
         },
     }
+    if facts.status:
+        credential["credentialStatus"] = facts.status
+    return credential
 
 
-def _hash_data(document: dict, proof_options: dict) -> bytes:
-    config = {**proof_options, "@context": document["@context"]}
+def _hash_data(document: dict, proof_config: dict) -> bytes:
+    """SHA-256(JCS(proof configuration)) ‖ SHA-256(JCS(document without its proof))."""
     return (
-        hashlib.sha256(canonical_json(config)).digest()
+        hashlib.sha256(canonical_json(proof_config)).digest()
         + hashlib.sha256(canonical_json(document)).digest()
     )
 
@@ -122,17 +146,24 @@ def _hash_data(document: dict, proof_options: dict) -> bytes:
 def sign_credential(
     document: dict, key: SigningKey, *, verification_method: str, created: datetime.datetime
 ) -> dict:
-    """``document`` with an ``eddsa-jcs-2022`` Data Integrity proof added."""
+    """``document`` secured with an ``eddsa-jcs-2022`` Data Integrity proof.
+
+    As the W3C Recommendation has it (Data Integrity EdDSA Cryptosuites v1.0,
+    §3.3.1): the proof configuration carries the document's ``@context``, and
+    so does the proof as emitted, which is what a verifier checks. ``proof``
+    is a set (a one-item array): Open Badges 3.0's schema requires an array.
+    """
     unsigned = {k: v for k, v in document.items() if k != "proof"}
-    options = {
+    config = {
+        "@context": unsigned["@context"],
         "type": "DataIntegrityProof",
         "cryptosuite": CRYPTOSUITE,
-        "created": _iso(created),
+        "created": xsd_datetime(created),
         "verificationMethod": verification_method,
         "proofPurpose": "assertionMethod",
     }
-    signature = key.sign(_hash_data(unsigned, options))
-    return {**unsigned, "proof": {**options, "proofValue": "z" + b58encode(signature)}}
+    signature = key.sign(_hash_data(unsigned, config))
+    return {**unsigned, "proof": [{**config, "proofValue": "z" + b58encode(signature)}]}
 
 
 def credential_json(document: dict) -> str:
@@ -146,11 +177,13 @@ def credential_json(document: dict) -> str:
 
 
 def verify_credential(document: dict | str | bytes, keys: list[PublicKey]) -> dict:
-    """Check the proof of a credential; return the document without its proof.
+    """Check the proofs of a credential; return the document without them.
 
-    ``keys`` are the trusted public keys; the proof's ``verificationMethod``
-    must end in ``#key-<key id>`` of one of them. Raises
-    :class:`VerificationError` on any problem.
+    ``proof`` may be one proof or a set of them (each is checked). ``keys``
+    are the trusted public keys; a proof's ``verificationMethod`` must end in
+    ``#key-<key id>`` of one of them. Proofs made before the W3C
+    Recommendation (no ``@context`` in the proof, though it was signed in)
+    still verify. Raises :class:`VerificationError` on any problem.
     """
     if isinstance(document, str | bytes):
         try:
@@ -160,9 +193,20 @@ def verify_credential(document: dict | str | bytes, keys: list[PublicKey]) -> di
     if not isinstance(document, dict):
         raise VerificationError("Not a JSON object.")
     document = copy.deepcopy(document)
-    proof = document.pop("proof", None)
-    if not isinstance(proof, dict):
+    proofs = document.pop("proof", None)
+    if isinstance(proofs, dict):
+        proofs = [proofs]
+    if not isinstance(proofs, list) or not proofs:
         raise VerificationError("No proof.")
+    for proof in proofs:
+        _verify_proof(document, proof, keys)
+    return document
+
+
+def _verify_proof(document: dict, proof, keys: list[PublicKey]) -> None:
+    if not isinstance(proof, dict):
+        raise VerificationError("Malformed proof.")
+    proof = dict(proof)
     if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
         raise VerificationError("Unsupported proof type.")
     if proof.get("proofPurpose") != "assertionMethod":
@@ -178,13 +222,23 @@ def verify_credential(document: dict | str | bytes, keys: list[PublicKey]) -> di
     key = next((k for k in keys if method.endswith(f"#key-{k.key_id}")), None)
     if key is None:
         raise VerificationError("Signed with an unknown key.")
+    context = document.get("@context")
+    if "@context" in proof:
+        # §3.3.2: the document's contexts must start with the proof's, in order.
+        proof_context = proof["@context"]
+        if not isinstance(proof_context, list) or not isinstance(context, list):
+            raise VerificationError("Malformed @context.")
+        if context[: len(proof_context)] != proof_context:
+            raise VerificationError("The proof's @context does not match the document's.")
+        document = {**document, "@context": proof_context}
+    else:
+        proof["@context"] = context  # signed in, but not emitted, before 2024
     try:
         data = _hash_data(document, proof)
     except (TypeError, KeyError) as exc:
         raise VerificationError("Malformed credential.") from exc
     if not key.verify(signature, data):
         raise VerificationError("The signature does not match: the credential was altered.")
-    return document
 
 
 # ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import services, signing
+from . import credentials, services, signing, status
 from .credentials import OB_CONTEXT, VC_CONTEXT
 from .forms import CodeLookupForm, PdfCheckForm
 from .models import Certificate
@@ -133,6 +133,17 @@ def verify_certificate(request, token):
     )
 
 
+def neutral_urls(view):
+    """Resolve 404s against these routes only (see :func:`language_from_query`)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        request.urlconf = "certificates.urls_public"
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _json(data, status=200, **headers) -> HttpResponse:
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2) if not isinstance(data, str) else data,
@@ -146,6 +157,7 @@ def _json(data, status=200, **headers) -> HttpResponse:
 
 
 @require_GET
+@neutral_urls
 @rate_limited("verify")
 def verify_credential(request, token):
     """The signed Open Badges 3.0 credential (200), or why it no longer holds (410)."""
@@ -174,11 +186,18 @@ def _revocation(certificate: Certificate) -> dict:
     return body
 
 
+# The issuer profile is also the controller document of the keys that sign:
+# DID v1 defines ``assertionMethod`` and ``verificationMethod``, Multikey the keys.
+CONTROLLER_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
+
+
 @require_GET
+@neutral_urls
 @rate_limited("verify")
 def issuer_profile(request):
     """The issuer's profile with its public keys (the ``verificationMethod`` of every proof)."""
     issuer_id = services.issuer_url()
+    config = services.CertificateSettings.load()
     methods = [
         {
             "id": f"{issuer_id}#key-{key.key_id}",
@@ -190,15 +209,41 @@ def issuer_profile(request):
     ]
     return _json(
         {
-            "@context": [VC_CONTEXT, OB_CONTEXT, "https://w3id.org/security/multikey/v1"],
+            "@context": [VC_CONTEXT, OB_CONTEXT, *CONTROLLER_CONTEXTS],
             "id": issuer_id,
             "type": ["Profile"],
-            "name": "CSO Academy",
+            "name": config.issuer_name_en or config.issuer_name_km,
             "url": services.site_url() + "/",
             "verificationMethod": methods,
             "assertionMethod": [m["id"] for m in methods],
         }
     )
+
+
+@require_GET
+@neutral_urls
+@rate_limited("verify")
+def status_list(request, number: int):
+    """The signed Bitstring Status List credential ``number`` (revocations)."""
+    text = status.status_list(number)
+    if text is None:
+        return _json({"error": "not_found"}, status=404)
+    return _json(text, Cache_Control=f"public, max-age={status.HTTP_MAX_AGE}")
+
+
+@require_GET
+@neutral_urls
+@rate_limited("verify")
+def achievement(request, slug: str):
+    """The Open Badges ``Achievement`` an ``achievement.id`` names (as every credential has it)."""
+    certificate = services.certificate_for_achievement(slug)
+    if certificate is None:
+        return _json({"error": "not_found"}, status=404)
+    body = {
+        "@context": [VC_CONTEXT, OB_CONTEXT],
+        **credentials.build_achievement(services.achievement_facts(certificate)),
+    }
+    return _json(body, Cache_Control="public, max-age=3600")
 
 
 @require_GET
