@@ -500,6 +500,7 @@ def _seal(certificate: Certificate) -> None:
             name=certificate.recipient_name,
             title=title,
             key_id=public.key_id,
+            status_index=certificate.status_index,
         ),
         key,
     )

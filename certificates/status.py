@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import credentials, signing
-from .encoding import b64url
+from .encoding import b64url, b64url_decode
 from .models import Certificate
 
 LIST_SIZE = 131_072  # bits in one list (16 KB before compression)
@@ -93,6 +93,14 @@ def encode(positions) -> str:
     for at in positions:
         bits[at // 8] |= 0x80 >> (at % 8)
     return "u" + b64url(gzip.compress(bytes(bits), mtime=0))
+
+
+def is_set(encoded_list: str, at: int) -> bool:
+    """Whether bit ``at`` of an ``encodedList`` is set (for offline checks)."""
+    if not encoded_list.startswith("u"):
+        raise ValueError("Not a multibase base64url string.")
+    bits = gzip.decompress(b64url_decode(encoded_list[1:]))
+    return bool(bits[at // 8] & (0x80 >> (at % 8)))
 
 
 def revoked_positions(number: int) -> list[int]:

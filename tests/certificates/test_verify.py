@@ -136,13 +136,13 @@ def test_json_credential_verifies_with_the_published_key(client, certificate):
     document = response.json()
     assert document["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert document["id"] == f"https://academy.example.org/verify/{certificate.token}.json"
-    key = _published_key(client, document["proof"]["verificationMethod"])
+    key = _published_key(client, document["proof"][0]["verificationMethod"])
     credentials.verify_credential(document, [key])
 
 
 def test_json_credential_fails_after_one_byte_changes(client, certificate):
     text = client.get(f"/verify/{certificate.token}.json").content.decode()
-    key = _published_key(client, json.loads(text)["proof"]["verificationMethod"])
+    key = _published_key(client, json.loads(text)["proof"][0]["verificationMethod"])
     tampered = text.replace("Chan Sokha", "Chan Sokhb", 1)
     assert tampered != text
     with pytest.raises(credentials.VerificationError, match="altered"):
@@ -170,34 +170,82 @@ def test_public_key_is_published_as_pem(client, certificate):
     assert client.get("/verify/keys/0000000000000000.pem").status_code == 404
 
 
-def test_offline_payload_verifies_without_the_server(certificate, tmp_path, client):
-    """`manage.py verify_certificate` checks the QR payload with only the public key."""
+def offline(*args) -> tuple[int, str]:
+    """(exit status, what it printed) of ``manage.py verify_certificate``."""
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("verify_certificate", *args, stdout=out, stderr=err)
+    except SystemExit as exit_info:
+        return exit_info.code, out.getvalue() + err.getvalue()
+    return 0, out.getvalue() + err.getvalue()
+
+
+def test_offline_check_proves_the_issuer_and_says_the_status_is_unknown(
+    certificate, tmp_path, client
+):
+    """With only the public key, the signature, code and printed name check out;
+    whether it was revoked is unknown offline: it says so and exits 3, not "VALID"."""
     key_file = tmp_path / "issuer.pem"
     key_file.write_bytes(client.get("/verify/public-key.pem").content)
-    out = StringIO()
     qr = services.qr_content(certificate)
-    call_command("verify_certificate", qr, "--public-key", str(key_file), stdout=out)
-    text = out.getvalue()
-    assert "VALID" in text and "Chan Sokha" in text and certificate.code in text
+    code, text = offline(
+        qr, "--public-key", str(key_file), "--name", "Chan Sokha", "--title", ENGLISH_TITLE
+    )
+    assert code == 3
+    assert "SIGNATURE GENUINE" in text and certificate.code in text
+    assert "are the ones signed" in text
+    assert "STATUS UNKNOWN" in text and "VALID:" not in text
 
 
-def test_offline_payload_rejects_tampering(certificate):
-    prefix, message, signature = certificate.payload.split(".")
-    claims = credentials.decode_claims(b64url_decode(message))
-    assert claims.name == "Chan Sokha"
-    forged_claims = credentials.OfflineClaims(**{**claims.__dict__, "name": "Someone Else"})
-    forged = ".".join([prefix, b64url(credentials.encode_claims(forged_claims)), signature])
-    err = StringIO()
-    with pytest.raises(SystemExit) as exit_info:
-        call_command("verify_certificate", forged, stderr=err)
-    assert exit_info.value.code == 1
-    assert "NOT VALID" in err.getvalue()
-    bad_signature = bytearray(b64url_decode(signature))
-    bad_signature[0] ^= 0x01
-    with pytest.raises(credentials.VerificationError):
-        credentials.verify_payload(
-            f"{prefix}.{message}.{b64url(bytes(bad_signature))}", services.signing.public_keys()
-        )
+def test_offline_check_reads_revocation_from_a_saved_status_list(
+    certificate, tmp_path, client, admin_user, django_capture_on_commit_callbacks
+):
+    """Given a copy of the status list, it knows: not revoked (0), then revoked (1)."""
+    qr = services.qr_content(certificate)
+    path = json.loads(certificate.credential)["credentialStatus"]["statusListCredential"]
+    saved = tmp_path / "status.json"
+    saved.write_bytes(client.get(path.removeprefix("https://academy.example.org")).content)
+    code, text = offline(qr, "--status-list", str(saved))
+    assert code == 0 and "NOT REVOKED" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revoke(admin_user, certificate, reason="Issued in error.")
+    saved.write_bytes(client.get(path.removeprefix("https://academy.example.org")).content)
+    code, text = offline(qr, "--status-list", str(saved))
+    assert code == 1 and "REVOKED" in text and "NOT REVOKED" not in text
+
+
+def test_offline_check_refuses_another_name_and_any_altered_byte(certificate):
+    qr = services.qr_content(certificate)
+    code, text = offline(qr, "--name", "Someone Else", "--title", ENGLISH_TITLE)
+    assert code == 1 and "NOT MATCHING" in text
+    url, _, payload = qr.partition("#")
+    prefix, data = payload.split(".")
+    for at in (8, len(data) - 3):  # a byte of the message, a byte of the signature
+        flipped = data[:at] + ("A" if data[at] != "A" else "B") + data[at + 1 :]
+        code, text = offline(f"{url}#{prefix}.{flipped}")
+        assert code == 1 and "NOT GENUINE" in text
+    other_token = url.replace(certificate.token, "A" * len(certificate.token))
+    claims = credentials.verify_payload(f"{other_token}#{payload}", services.signing.public_keys())
+    assert not claims.matches("Chan Sokha", ENGLISH_TITLE)  # moved to another URL
+
+
+def test_version_1_payloads_printed_earlier_still_verify(certificate):
+    """QR codes printed with the first format (texts in UTF-8) keep verifying."""
+    key = services.signing.signing_key()
+    message = (
+        bytes([1, 20])
+        + b64url_decode(certificate.token)
+        + certificate.code.replace("-", "").encode()
+        + (9800).to_bytes(2, "big")
+        + bytes.fromhex(key.public.key_id)
+        + bytes([10])
+        + b"Chan Sokha"
+        + bytes([5])
+        + b"Title"
+    )
+    payload = f"CSOA1.{b64url(message)}.{b64url(key.sign(message))}"
+    claims = credentials.verify_payload(payload, services.signing.public_keys())
+    assert claims.version == 1 and claims.name == "Chan Sokha" and claims.code == certificate.code
 
 
 def test_the_issue_date_is_written_day_month_year_in_each_language(client, certificate):
