@@ -16,13 +16,46 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.core import is_ratelimited
 
 from . import credentials, services, signing, status
 from .credentials import OB_CONTEXT, VC_CONTEXT
-from .forms import CodeLookupForm, PdfCheckForm
+from .forms import CodeLookupForm, PdfCheckForm, too_large_message
 from .models import Certificate
-from .ratelimit import rate_limited
+from .uploads import refuse_oversize
+
+RATE_WINDOW_SECONDS = 60
+
+
+def rate_limited(scope: str, *, methods: tuple[str, ...] = ("GET", "HEAD", "POST")):
+    """Answer 429 (with a page in the visitor's language) past ``scope``'s limit a minute.
+
+    Counted by django-ratelimit in the shared cache (Redis in production), per
+    client address (``REMOTE_ADDR``; behind the proxy the ASGI server sets it
+    from ``X-Forwarded-For``, see the README), an IPv6 client on its /64, since
+    one household or phone rotates through the addresses of its prefix.
+    ``CERTIFICATES_RATE_LIMITS`` holds the requests a minute for each scope.
+    """
+
+    def rate(group, request):
+        return f"{settings.CERTIFICATES_RATE_LIMITS[scope]}/m"
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method in methods and is_ratelimited(
+                request, group=f"certificates.{scope}", key="ip", rate=rate, increment=True
+            ):
+                response = render(request, "certificates/rate_limited.html", status=429)
+                response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def language_from_query(view):
@@ -84,10 +117,26 @@ def verify_index(request):
     )
 
 
+def _upload_too_large(request):
+    """413, with the form's own message, for an upload refused by its declared size."""
+    return render(
+        request,
+        "certificates/verify_check.html",
+        _context(request, upload_error=too_large_message()),
+        status=413,
+    )
+
+
+# The order matters: the CSRF middleware would read the body to find its token,
+# so it is told to skip this view, and the same check runs here only after the
+# rate limit and the declared size (see uploads.py).
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 @language_from_query
 @rate_limited("check", methods=("POST",))
+@refuse_oversize(_upload_too_large)
+@csrf_protect
 def verify_check(request):
     """Upload a PDF: is it, byte for byte, a certificate we issued?"""
     if request.method == "GET":

@@ -85,6 +85,61 @@ def test_verification_is_rate_limited(client, certificate, settings):
     assert client.get(verify_path(certificate), REMOTE_ADDR="10.9.8.7").status_code == 200
 
 
+def test_ipv6_clients_are_limited_on_their_64_bit_prefix(client, certificate, settings):
+    """Rotating through the addresses of one /64 does not get round the limit."""
+    settings.CERTIFICATES_RATE_LIMITS = {"verify": 2, "lookup": 2, "check": 2}
+    same_prefix = ["2001:db8:1:2::1", "2001:db8:1:2::abcd", "2001:db8:1:2:ffff::9"]
+    statuses = [
+        client.get(verify_path(certificate), REMOTE_ADDR=address).status_code
+        for address in same_prefix
+    ]
+    assert statuses == [200, 200, 429]
+    other = client.get(verify_path(certificate), REMOTE_ADDR="2001:db8:1:3::1")
+    assert other.status_code == 200
+
+
+class UnreadableBody:
+    """A request body that fails the test if anything reads it."""
+
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+def test_an_oversize_upload_is_refused_by_its_declared_length_unread(rf, certificate):
+    """A 30 MB upload answers 413 with a clear message, and not one byte of it is read."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from certificates import views_public
+
+    request = rf.post(
+        "/verify/check/?lang=en",
+        data=b"",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(30 * 1024 * 1024),
+    )
+    request.META["wsgi.input"] = UnreadableBody()
+    request._stream = UnreadableBody()
+    request.user = AnonymousUser()
+    response = views_public.verify_check(request)
+    assert response.status_code == 413
+    body = response.content.decode()
+    assert "File not checked" in body and "a certificate is much smaller" in body
+
+
+def test_the_check_form_still_needs_its_csrf_token(certificate):
+    """The CSRF check still guards the form: it only runs after the size check."""
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(
+        "/verify/check/?lang=en",
+        {"pdf": SimpleUploadedFile("c.pdf", b"%PDF", content_type="application/pdf")},
+    )
+    assert response.status_code == 403
+
+
 def _upload(client, data: bytes):
     return client.post(
         "/verify/check/?lang=en",
@@ -111,9 +166,9 @@ def test_uploading_an_altered_pdf_is_not_confirmed(client, certificate):
 
 def test_uploads_are_limited_in_size_and_rate(client, certificate, settings):
     settings.CERTIFICATES_UPLOAD_MAX_BYTES = 1000
+    settings.CERTIFICATES_RATE_LIMITS = {"verify": 60, "lookup": 20, "check": 1}
     response = _upload(client, b"%PDF" + b"0" * 2000)
     assert response.status_code == 400
-    settings.CERTIFICATES_RATE_LIMITS = {"verify": 60, "lookup": 20, "check": 1}
     assert _upload(client, b"%PDF").status_code == 429
 
 
