@@ -32,7 +32,6 @@ from contextlib import contextmanager
 import pydyf
 from weasyprint.draw import text as draw_text_module
 from weasyprint.pdf import fonts as pdf_fonts
-from weasyprint.text.ffi import ffi, pango
 
 from .khmer import has_khmer
 
@@ -57,32 +56,33 @@ def exact_text():
         _active.reset(token)
 
 
-def _line_glyphs(textbox, stream):
-    """``(font, glyph id)`` for each glyph of the textbox's first line, in drawing order.
+def _drawn_glyphs(operations, fonts_by_name, font=None):
+    """``(font, glyph id)`` of every glyph the line's operations draw, in order.
 
-    ``None`` if the line holds something this mapping does not handle
-    (right-to-left text, bitmap fonts, glyphs missing from a font).
+    Read back from what WeasyPrint wrote (``/<font> <size> Tf`` and the hex
+    strings of ``TJ``), so the codes can be rewritten one for one. ``None`` if
+    the line holds something this mapping does not handle (a bitmap font, a
+    glyph missing from its font). ``font`` is the one in use before the line
+    (WeasyPrint writes ``Tf`` only when the font changes).
     """
-    line, _index = textbox.pango_layout.get_first_line()
     glyphs = []
-    run = line.runs[0]
-    while run != ffi.NULL:
-        item = run.data
-        run = run.next
-        analysis = item.item.analysis
-        if analysis.level % 2:
+    for operation in operations:
+        if not isinstance(operation, bytes):
             return None
-        font, _size = stream.add_font(analysis.font)
-        if font.bitmap:
-            return None
-        string = item.glyphs
-        for i in range(string.num_glyphs):
-            glyph = string.glyphs[i].glyph
-            if glyph == pango.PANGO_GLYPH_EMPTY:
-                continue
-            if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+        if operation.endswith(b" Tf"):
+            font = fonts_by_name.get(operation.split()[0][1:].decode())
+            if font is None or font.bitmap:
                 return None
-            glyphs.append((font, glyph))
+        elif operation.endswith((b"TJ", b"Tj")):
+            if font is None:
+                return None
+            for match in _HEX_GLYPHS.finditer(operation):
+                digits = match.group(1)
+                for at in range(0, len(digits), 4):
+                    glyph = int(digits[at : at + 4], 16)
+                    if glyph >= font.glyph_count:
+                        return None
+                    glyphs.append((font, glyph))
     return glyphs
 
 
@@ -107,19 +107,17 @@ def _draw_first_line(stream, textbox, *args, **kwargs):
     if codes is None or not has_khmer(textbox.text):
         return _original_draw_first_line(stream, textbox, *args, **kwargs)
     before = len(stream.stream)
+    current = stream._current_font  # (font name, size) already set, if any
     result = _original_draw_first_line(stream, textbox, *args, **kwargs)
-    glyphs = _line_glyphs(textbox, stream) if len(stream.stream) > before else None
-    if not glyphs:
-        return result
     operations = stream.stream[before:]
-    shown = [
-        index
-        for index, operation in enumerate(operations)
-        if isinstance(operation, bytes) and operation.endswith((b"TJ", b"Tj"))
-    ]
-    hex_codes = b"".join(m.group(1) for i in shown for m in _HEX_GLYPHS.finditer(operations[i]))
-    if len(hex_codes) != 4 * len(glyphs):
+    fonts_by_name = {font.hash: font for font in stream._fonts.values()}
+    font = fonts_by_name.get(current[0]) if current else None
+    glyphs = _drawn_glyphs(operations, fonts_by_name, font) if operations else None
+    if not glyphs:
         return result  # not the shape we expect: leave WeasyPrint's mapping alone
+    shown = [
+        index for index, operation in enumerate(operations) if operation.endswith((b"TJ", b"Tj"))
+    ]
     # The line's text rides on its last glyph; the others read as nothing. Shaped
     # Khmer positions marks with pen moves that a reader taking the text glyph by
     # glyph would mistake for word gaps; with nothing read before the last glyph,
