@@ -143,3 +143,12 @@ def test_the_payload_is_versioned_and_documented():
     docs = (Path(__file__).resolve().parents[2] / "docs" / "certificates.md").read_text()
     assert "CSOA2" in docs and "name_title_digest" in docs
     assert dataclasses.fields(credentials.OfflineClaims)
+
+
+def test_a_site_address_too_long_for_a_small_symbol_is_reported(settings):
+    """`check --deploy` warns when SITE_URL would push the QR code above version 10."""
+    from certificates.checks import check_qr_code_size
+
+    assert check_qr_code_size(None) == []
+    settings.SITE_URL = "https://" + "very-long-name." * 8 + "example.org"
+    assert [w.id for w in check_qr_code_size(None)] == ["certificates.W001"]
