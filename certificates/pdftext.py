@@ -11,8 +11,8 @@ glyph of its own. Read back glyph by glyph, ស្រីមុំ came out as �
 Here each line of Khmer text is wrapped in a marked-content span whose
 ``/ActualText`` is the line as typed (poppler and Acrobat read that), and its
 glyphs are re-coded so that reading them one by one gives the same text
-(pypdf and simpler readers): the last glyph of the line is mapped to the whole
-line and the others to nothing. A glyph that needs a mapping other than the
+(pypdf and simpler readers): the line's last glyph (its last few, for a line
+longer than 32 characters) is mapped to the line and the others to nothing. A glyph that needs a mapping other than the
 one its id already has is drawn under a new code (above the font's glyph ids)
 that the font's ``CIDToGIDMap`` points back at the same glyph. The drawing is
 unchanged; search, copy and paste and screen readers get the logical text.
@@ -39,6 +39,7 @@ from .khmer import has_khmer
 # WeasyPrint itself gives glyphs missing from a font.
 EXTRA_CODES_OFFSET = 1024
 ZWSP = "\u200b"
+MAPPING_CHARS = 32  # characters of text one glyph may stand for
 _HEX_GLYPHS = re.compile(rb"<([0-9a-f]*)>")
 
 _active: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
@@ -118,14 +119,22 @@ def _draw_first_line(stream, textbox, *args, **kwargs):
     shown = [
         index for index, operation in enumerate(operations) if operation.endswith((b"TJ", b"Tj"))
     ]
-    # The line's text rides on its last glyph; the others read as nothing. Shaped
+    # The line's text rides on its last glyphs; the others read as nothing. Shaped
     # Khmer positions marks with pen moves that a reader taking the text glyph by
-    # glyph would mistake for word gaps; with nothing read before the last glyph,
-    # there is no gap to mistake.
+    # glyph would mistake for word gaps; with nothing read before the end of the
+    # line, there is no gap to mistake. One mapping holds at most MAPPING_CHARS
+    # (poppler refuses 64 or more), so a long line is spread over its last few.
     text = unicodedata.normalize("NFC", textbox.text.replace(ZWSP, ""))
+    chunks = [text[at : at + MAPPING_CHARS] for at in range(0, len(text), MAPPING_CHARS)]
+    if len(chunks) > len(glyphs):
+        return result
+    silent = len(glyphs) - len(chunks)
     new_codes = iter(
-        [f"{_code_for(codes, font, glyph, ''):04x}".encode() for font, glyph in glyphs[:-1]]
-        + [f"{_code_for(codes, *glyphs[-1], text):04x}".encode()]
+        [f"{_code_for(codes, font, glyph, ''):04x}".encode() for font, glyph in glyphs[:silent]]
+        + [
+            f"{_code_for(codes, font, glyph, chunk):04x}".encode()
+            for (font, glyph), chunk in zip(glyphs[silent:], chunks, strict=True)
+        ]
     )
 
     def recode(match):
@@ -145,9 +154,13 @@ def _draw_first_line(stream, textbox, *args, **kwargs):
 
 
 def _clean(self, to_unicode, hinting):
-    """Subset the font to its real glyphs (the extra codes are not glyphs)."""
+    """Subset the font to its real glyphs (the extra codes are not glyphs), then drop
+    the empty mappings: a ToUnicode entry cannot map to nothing."""
     real = {code: text for code, text in to_unicode.items() if code < self.glyph_count}
-    return _original_clean(self, real, hinting)
+    result = _original_clean(self, real, hinting)
+    for code in [code for code, text in self.to_unicode.items() if not text]:
+        del self.to_unicode[code]
+    return result
 
 
 def finisher(document, pdf) -> None:

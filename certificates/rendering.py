@@ -9,7 +9,10 @@ disk, refuses everything else, and records every call so tests can prove it.
 Parsing the stylesheet and loading fonts are the slow parts of a render, so a
 :class:`CertificateRenderer` keeps its font configuration, parsed stylesheet
 and image cache and is reused for every certificate a process renders (one per
-thread: Pango objects are not shared between threads).
+thread: Pango objects are not shared between threads). It lays a certificate
+out, checks that every line is inside the frame (:func:`place`), setting it a
+step smaller until it is, and writes it with the Khmer text layer of
+``pdftext``. :func:`font_setup` gives other documents (reports) the same fonts.
 """
 
 from __future__ import annotations

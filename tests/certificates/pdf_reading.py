@@ -90,6 +90,14 @@ def poppler_words(data: bytes) -> tuple[int, list[Word]]:
     return parser.pages, parser.words
 
 
+def poppler_warnings(data: bytes) -> list[str]:
+    """What poppler complains about while reading the file (a malformed font map, …)."""
+    result = subprocess.run(  # noqa: S603 - our arguments
+        [PDFTOTEXT, "-", "-"], input=data, capture_output=True, check=True
+    )
+    return [line for line in result.stderr.decode("utf-8").splitlines() if line.strip()]
+
+
 def poppler_lines(data: bytes) -> list[str]:
     result = subprocess.run(  # noqa: S603 - our arguments
         [PDFTOTEXT, "-", "-"], input=data, capture_output=True, check=True

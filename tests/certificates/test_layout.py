@@ -22,6 +22,7 @@ from .pdf_reading import (
     FRAME,
     outside_frame,
     overlapping,
+    poppler_warnings,
     poppler_words,
     pypdf_runs,
     pypdf_text,
@@ -172,6 +173,7 @@ def test_every_field_is_printed_inside_the_frame(case_id):
 
     pages, words = poppler_words(data)
     assert pages == 1
+    assert poppler_warnings(data) == []
     assert squash(c.name)[:40] in squash("".join(w.text for w in words))
     assert not outside_frame(words), outside_frame(words)[:5]
     assert not overlapping(words), overlapping(words)[:3]
