@@ -154,13 +154,13 @@ def _draw_first_line(stream, textbox, *args, **kwargs):
 
 
 def _clean(self, to_unicode, hinting):
-    """Subset the font to its real glyphs (the extra codes are not glyphs), then drop
-    the empty mappings: a ToUnicode entry cannot map to nothing."""
+    """Subset the font to its real glyphs (the extra codes are not glyphs).
+
+    Codes that read as nothing keep their empty mapping: without one, readers
+    fall back to the code itself and print a stray letter.
+    """
     real = {code: text for code, text in to_unicode.items() if code < self.glyph_count}
-    result = _original_clean(self, real, hinting)
-    for code in [code for code, text in self.to_unicode.items() if not text]:
-        del self.to_unicode[code]
-    return result
+    return _original_clean(self, real, hinting)
 
 
 def finisher(document, pdf) -> None:
