@@ -5,6 +5,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Links in e-mails, PDFs and QR codes point at the port served (unless SITE_URL is set).
+RUN_SITE_URL = $(or $(SITE_URL),http://127.0.0.1:$(PORT))
 APPS := accounts courses workshops mentoring certificates
 
 .PHONY: install run test lint format check messages bench worker clean
@@ -20,8 +22,8 @@ install: $(VENV)/.installed
 ## Serve the platform with demo content on the embedded default (SQLite, in-memory layer).
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL=$(RUN_SITE_URL) $(PY) manage.py seed_demo
+	SITE_URL=$(RUN_SITE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Run the whole suite (browser tests skip with a message where Chromium is missing).
 test: install

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -23,4 +23,25 @@ def check_signing_key(app_configs, **kwargs):
         parse_private_key(value)
     except (ImproperlyConfigured, ValueError) as exc:
         return [Error(f"CERTIFICATES_SIGNING_KEY is invalid: {exc}", id="certificates.E002")]
+    return []
+
+
+@register(Tags.compatibility, deploy=True)
+def check_qr_code_size(app_configs, **kwargs):
+    """A long SITE_URL makes every QR code denser: keep it at version 10 or below."""
+    from django.conf import settings
+
+    from .credentials import MESSAGE_LENGTH, PAYLOAD_PREFIX
+    from .qr import version
+
+    payload = PAYLOAD_PREFIX + "." + "A" * -(-(MESSAGE_LENGTH + 64) * 8 // 5)
+    url = f"{settings.SITE_URL.rstrip('/')}/verify/{'A' * 27}/#{payload}"
+    if version(url) > 10:
+        return [
+            Warning(
+                f"SITE_URL makes certificate QR codes version {version(url)} (above 10).",
+                hint="A shorter site address keeps the printed QR code easy to scan.",
+                id="certificates.W001",
+            )
+        ]
     return []

@@ -6,7 +6,7 @@ from __future__ import annotations
 from accounts.demo import demo_user
 
 from . import services
-from .models import Certificate, CertificateSettings, NameConfirmation
+from .models import Certificate, NameConfirmation
 
 
 def _correct_answers(lesson) -> dict:
@@ -52,10 +52,6 @@ def _finish_a_course(learner) -> str | None:
 
 
 def seed(stdout) -> None:
-    config = CertificateSettings.load()
-    if not config.signatory_name:
-        config.signatory_name = "Sok Vannak"
-        config.save()
     learner = demo_user("learner")
     if not NameConfirmation.objects.filter(user=learner).exists():
         services.confirm_name(learner, legal_name=learner.legal_name or learner.display_name)

@@ -15,15 +15,20 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import khmer
-from .qr import qr_svg
+from . import khmer, qr
 
 TEMPLATE = "certificates/certificate.html"
-LONG_TITLE = 70  # characters in either language; above it the title is set smaller
+# Above these lengths (in characters) a name or title is set a size smaller;
+# the renderer shrinks the whole certificate further if it still does not fit.
+NAME_SIZES = ((32, "l"), (60, "m"), (100, "s"))
+TITLE_SIZES = ((70, "l"), (140, "m"))
+
+
+def _size(text: str, steps: tuple[tuple[int, str], ...], smallest: str) -> str:
+    return next((size for limit, size in steps if len(text) <= limit), smallest)
 
 
 class Kind:
@@ -109,7 +114,15 @@ def build_context(content: CertificateContent) -> dict:
     code_label_km, code_label_en = both(CODE_LABEL)
     scan_km, scan_en = both(SCAN)
     joiner = " · "
-    title_long = max(len(content.title_km), len(content.title_en)) > LONG_TITLE
+    longest_title = max(content.title_km, content.title_en, key=len)
+    titles = " / ".join(filter(None, [content.title_en, content.title_km]))
+    # A certificate issued before a signatory was configured is signed by the issuer.
+    signatory = content.signatory_name or content.issuer_en or content.issuer_km
+    signatory_titles = (
+        (content.signatory_title_km, content.signatory_title_en)
+        if content.signatory_name
+        else (content.issuer_km if content.issuer_en else "", "")
+    )
     with translation.override("en"):
         subject_en = gettext("%(heading)s: %(title)s, awarded to %(name)s") % {
             "heading": heading_en,
@@ -121,7 +134,8 @@ def build_context(content: CertificateContent) -> dict:
     )
     return {
         "kind": content.kind,
-        "meta_title": f"{heading_en} — {content.name} — {content.title_en or content.title_km}",
+        # Both titles: search and screen readers find the certificate by either.
+        "meta_title": " — ".join([heading_en, content.name, titles]),
         "meta_author": content.issuer_en or content.issuer_km,
         "meta_subject": subject_en,
         "meta_keywords": f"certificate, {content.code}, {content.issuer_en}",
@@ -134,29 +148,30 @@ def build_context(content: CertificateContent) -> dict:
         "certify_en": certify_en,
         "name": khmer.segment(content.name),
         "name_is_khmer": khmer.has_khmer(content.name),
+        "name_size": _size(content.name, NAME_SIZES, "xs"),
         "name_alt": khmer.segment(content.name_alt),
         "name_alt_is_khmer": khmer.has_khmer(content.name_alt),
         "completed_km": khmer.segment(completed_km),
         "completed_en": completed_en,
         "title_km": khmer.segment(content.title_km),
         "title_en": content.title_en,
-        "title_long": title_long,
+        "title_size": _size(longest_title, TITLE_SIZES, "s"),
         "facts_km": khmer.segment(joiner.join(filter(None, [hours_km, date_km]))),
         "facts_en": joiner.join(filter(None, [hours_en, date_en])),
-        "signatory_name": khmer.segment(content.signatory_name),
-        "signatory_is_khmer": khmer.has_khmer(content.signatory_name),
-        "signatory_title_km": khmer.segment(content.signatory_title_km),
-        "signatory_title_en": content.signatory_title_en,
+        "signatory_name": khmer.segment(signatory),
+        "signatory_is_khmer": khmer.has_khmer(signatory),
+        "signatory_title_km": khmer.segment(signatory_titles[0]),
+        "signatory_title_en": signatory_titles[1],
         "code": content.code,
         "code_label_km": code_label_km,
         "code_label_en": code_label_en,
         "scan_km": khmer.segment(scan_km),
         "scan_en": scan_en,
         "verify_url_display": content.verify_url.split("://", 1)[-1],
-        # Our own SVG markup: segno draws paths only, from a URL we built.
-        "qr_svg": mark_safe(qr_svg(content.qr_content)),  # noqa: S308
+        "qr_url": qr.image_url(content.qr_content),
     }
 
 
-def render_html(content: CertificateContent) -> str:
-    return render_to_string(TEMPLATE, {"c": build_context(content)})
+def render_html(content: CertificateContent, fit: int = 0) -> str:
+    """The certificate's HTML; ``fit`` (0 to 4) sets it a step smaller each time."""
+    return render_to_string(TEMPLATE, {"c": build_context(content), "fit": fit})

@@ -32,11 +32,9 @@ def sample_content(**overrides) -> document.CertificateContent:
         "signatory_title_en": "Director of Training",
         "code": "7KQ2-MX9D",
         "verify_url": "https://academy.example.org/verify/Q2xK9mP4vT7wZr3sYb8nHd6fJcL/",
-        "qr_content": "https://academy.example.org/verify/Q2xK9mP4vT7wZr3sYb8nHd6fJcL/#"
-        + "CSOA1."
-        + "x" * 160
-        + "."
-        + "y" * 86,
+        # A payload of version 2's fixed length (31 + 64 bytes in base32).
+        "qr_content": "https://academy.example.org/verify/Q2xK9mP4vT7wZr3sYb8nHd6fJcL/#CSOA2."
+        + "Q" * 152,
         "timestamp": datetime.datetime.now(datetime.UTC),
     }
     values.update(overrides)

@@ -30,6 +30,13 @@ class CodeLookupForm(forms.Form):
     )
 
 
+def too_large_message() -> str:
+    limit = settings.CERTIFICATES_UPLOAD_MAX_BYTES
+    return _("This file is larger than %(limit)s; a certificate is much smaller.") % {
+        "limit": filesizeformat(limit)
+    }
+
+
 class PdfCheckForm(forms.Form):
     pdf = forms.FileField(
         label=_("Certificate PDF"),
@@ -39,12 +46,8 @@ class PdfCheckForm(forms.Form):
 
     def clean_pdf(self):
         upload = self.cleaned_data["pdf"]
-        limit = settings.CERTIFICATES_UPLOAD_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("This file is larger than %(limit)s; a certificate is much smaller.")
-                % {"limit": filesizeformat(limit)}
-            )
+        if upload.size > settings.CERTIFICATES_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(too_large_message())
         return upload
 
 

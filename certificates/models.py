@@ -141,6 +141,8 @@ class Certificate(models.Model):
     credential = models.TextField(_("signed credential"), blank=True)
     payload = models.TextField(_("offline payload"), blank=True)
     key_id = models.CharField(_("signing key"), max_length=32, blank=True)
+    # Its bit in the published revocation list (see status.py); set when sealed.
+    status_index = models.PositiveIntegerField(null=True, blank=True, unique=True, editable=False)
 
     # The rendered PDF, in STORAGES["private"].
     pdf_name = models.CharField(max_length=255, blank=True, editable=False)

@@ -1,21 +1,76 @@
-"""QR codes as inline SVG (no image files, nothing to fetch)."""
+"""QR codes for certificates: the symbol, and the PNG the PDF draws.
+
+The QR code holds the verification URL (bytes) and, in its fragment, the
+signed offline payload (upper-case base32, encoded in QR's alphanumeric mode,
+which packs it a fifth tighter than bytes). It is drawn as a PNG with one
+pixel per module, scaled by the stylesheet without smoothing: WeasyPrint
+draws an image far faster than it parses a path of hundreds of squares.
+
+The PNG is not a file: the certificate names it by a URL under
+:data:`IMAGE_DIR` that carries the symbol's text, and the renderer's URL
+fetcher draws it from that text (see ``rendering.RestrictedURLFetcher``).
+"""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import segno
+from segno.consts import MODE_ALPHANUMERIC, MODE_BYTE
 
-MASK = 2  # vertical stripes: even module density on our URLs
+from .encoding import b64url, b64url_decode
+
+MASK = 2  # fixed: scoring all eight masks (segno's default) is most of the cost
+ERROR = "m"  # 15 % of the symbol may be lost (a fold, a stain) and it still reads
+IMAGE_DIR = Path(__file__).resolve().parent / "static" / "certificates" / "pdf" / "qr"
 
 
-def qr_svg(content: str, *, dark: str = "#1c2430", error: str = "m") -> str:
-    """An ``<svg>`` element drawing ``content`` as a QR code, sized by CSS.
+def segments(content: str) -> list[tuple[str, int]]:
+    """``content`` as QR segments: the URL in bytes, an upper-case fragment as alphanumeric."""
+    url, hash_, fragment = content.partition("#")
+    if fragment and fragment == fragment.upper() and _alphanumeric(fragment):
+        return [(url + hash_, MODE_BYTE), (fragment, MODE_ALPHANUMERIC)]
+    return [(content, MODE_BYTE)]
 
-    ``omitsize`` leaves only the ``viewBox``, so the stylesheet decides the
-    printed size; the quiet zone is drawn by the surrounding box instead.
-    The mask is fixed: scoring all eight (segno's default) is most of the
-    QR code's cost, and any mask gives a valid, readable symbol.
-    """
-    code = segno.make(content, error=error, micro=False, boost_error=False, mask=MASK)
-    return code.svg_inline(
+
+def _alphanumeric(text: str) -> bool:
+    return all(c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:" for c in text)
+
+
+def make(content: str) -> segno.QRCode:
+    return segno.make(segments(content), error=ERROR, micro=False, boost_error=False, mask=MASK)
+
+
+def version(content: str) -> int:
+    """The QR version (1 to 40) ``content`` needs; the printed module size follows from it."""
+    return make(content).version
+
+
+def png(content: str) -> bytes:
+    """The symbol as a PNG, one pixel per module, without a quiet zone (the box draws it)."""
+    out = io.BytesIO()
+    make(content).save(out, kind="png", scale=1, border=0, dark="#1c2430")
+    return out.getvalue()
+
+
+def image_url(content: str) -> str:
+    """The URL the certificate template draws the QR code from."""
+    return f"{IMAGE_DIR.as_uri()}/{b64url(content.encode())}.png"
+
+
+def content_from_path(path: Path) -> str | None:
+    """The symbol's text a QR image path carries, or ``None`` if it is not one."""
+    if path.parent != IMAGE_DIR or path.suffix != ".png":
+        return None
+    try:
+        return b64url_decode(path.stem).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def qr_svg(content: str, *, dark: str = "#1c2430") -> str:
+    """An inline ``<svg>`` QR code for web pages, sized by CSS (the quiet zone is the box's)."""
+    return make(content).svg_inline(
         scale=1, border=0, dark=dark, omitsize=True, svgclass="qr-code", lineclass=None
     )

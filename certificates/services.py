@@ -16,6 +16,7 @@ commit, so concurrent completions produce one certificate and one PDF.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -162,6 +163,45 @@ class Award:
     course_id: int | None = None
     source_id: int | None = None
 
+    # Under the names the certificate stores them by (see SNAPSHOT_FIELDS).
+    @property
+    def award_key(self) -> str:
+        return self.key
+
+    @property
+    def recipient_name_alt(self) -> str:
+        return self.name_alt
+
+
+# Everything a certificate copies when it is issued (from its award and the
+# certificate settings) and again, unchanged, when it is reissued. Later edits
+# to the course, the profile or the settings never change a certificate.
+SNAPSHOT_FIELDS = (
+    "award_key",
+    "kind",
+    "recipient",
+    "organisation",
+    "course_id",
+    "source_id",
+    "recipient_name_alt",
+    "title_km",
+    "title_en",
+    "hours",
+    "issuer_name_km",
+    "issuer_name_en",
+    "signatory_name",
+    "signatory_title_km",
+    "signatory_title_en",
+)
+
+
+def _snapshot(*sources) -> dict:
+    """Each of :data:`SNAPSHOT_FIELDS`, from the first of ``sources`` that has it."""
+    return {
+        field: getattr(next(s for s in sources if hasattr(s, field)), field)
+        for field in SNAPSHOT_FIELDS
+    }
+
 
 def _settings() -> CertificateSettings:
     return CertificateSettings.load()
@@ -194,24 +234,10 @@ def _issue(award: Award) -> tuple[Certificate, bool]:
         try:
             with transaction.atomic():
                 certificate = Certificate.objects.create(
-                    award_key=award.key,
-                    kind=award.kind,
+                    **_snapshot(award, config),
                     code=new_code(),
-                    recipient=award.recipient,
-                    organisation=award.organisation,
-                    course_id=award.course_id,
-                    source_id=award.source_id,
                     recipient_name="" if waiting else award.name,
-                    recipient_name_alt=award.name_alt,
-                    title_km=award.title_km,
-                    title_en=award.title_en,
-                    hours=award.hours,
                     issued_at=timezone.now(),
-                    issuer_name_km=config.issuer_name_km,
-                    issuer_name_en=config.issuer_name_en,
-                    signatory_name=config.signatory_name,
-                    signatory_title_km=config.signatory_title_km,
-                    signatory_title_en=config.signatory_title_en,
                     status=(
                         Certificate.Status.AWAITING_NAME if waiting else Certificate.Status.VALID
                     ),
@@ -367,31 +393,96 @@ CRITERIA = {
     Certificate.Kind.MENTEE: "Completed a mentoring partnership matched on CSO Academy.",
     Certificate.Kind.MENTOR: "Mentored another organisation in a partnership on CSO Academy.",
 }
+MENTORING_ACHIEVEMENTS = {
+    Certificate.Kind.MENTEE: (
+        "Mentoring partnership completed",
+        "A mentoring partnership received",
+    ),
+    Certificate.Kind.MENTOR: ("Mentoring partnership led", "A mentoring partnership given"),
+}
+ACHIEVEMENT_IMAGE = "certificates/achievement.svg"
+
+
+def achievement_slug(certificate: Certificate) -> str:
+    if certificate.kind == Certificate.Kind.COURSE and certificate.course_id:
+        return f"course-{certificate.course_id}"
+    return certificate.kind
+
+
+def achievement_url(slug: str) -> str:
+    return site_url() + reverse("verify:achievement", args=[slug])
+
+
+def achievement_facts(certificate: Certificate) -> credentials.AchievementFacts:
+    """The achievement a certificate is for: the same for every holder of it.
+
+    A course certificate's achievement is the course (its title in English,
+    the Khmer title as a second name); a mentoring certificate's is
+    mentoring received or given (the partner is named in the credential).
+    """
+    from django.templatetags.static import static
+
+    heading = document.both(document.WORDING[certificate.kind]["heading"])[1]
+    if certificate.kind == Certificate.Kind.COURSE:
+        hours = f" ({certificate.hours.normalize():f} hours)" if certificate.hours else ""
+        titles = " / ".join(filter(None, [certificate.title_en, certificate.title_km]))
+        name = certificate.title_en or certificate.title_km
+        language = "en" if certificate.title_en else "km"
+        other = certificate.title_km if certificate.title_en else ""
+        description = f"{heading}: {titles}{hours}"
+        kind = "Course"
+    else:
+        name, description = MENTORING_ACHIEVEMENTS[certificate.kind]
+        language, other, kind = "en", "", "Achievement"
+        description = f"{heading}: {description}"
+    image = static(ACHIEVEMENT_IMAGE)
+    return credentials.AchievementFacts(
+        achievement_id=achievement_url(achievement_slug(certificate)),
+        achievement_type=kind,
+        name=name,
+        name_language=language,
+        description=description,
+        criteria=CRITERIA[certificate.kind],
+        image_url=image if "://" in image else site_url() + image,
+        other_name=other,
+    )
+
+
+def certificate_for_achievement(slug: str) -> Certificate | None:
+    """The latest valid certificate awarding the achievement ``slug`` names, if any."""
+    queryset = Certificate.objects.filter(status=Certificate.Status.VALID).exclude(credential="")
+    if slug.startswith("course-"):
+        queryset = queryset.filter(kind=Certificate.Kind.COURSE, course_id=int(slug[7:]))
+    else:
+        queryset = queryset.filter(kind=slug)
+    return queryset.order_by("-issued_at").first()
 
 
 def _seal(certificate: Certificate) -> None:
     """Sign the credential and the offline payload with the current key and store them."""
+    from . import status
+
     key = signing.signing_key()
     public = key.public
-    heading = document.both(document.WORDING[certificate.kind]["heading"])[1]
-    hours = f" ({certificate.hours.normalize():f} hours)" if certificate.hours else ""
+    status.allocate(certificate)
+    achievement = achievement_facts(certificate)
+    title = certificate.title_en or certificate.title_km
+    if certificate.kind == Certificate.Kind.COURSE:
+        description = achievement.description
+    else:
+        description = f"{achievement.description}, with {title}"
     facts = credentials.CredentialFacts(
         credential_id=credential_url(certificate),
         issuer_id=issuer_url(),
         issuer_name=certificate.issuer_name_en or certificate.issuer_name_km,
         issuer_url=site_url() + "/",
-        achievement_id=_achievement_id(certificate),
-        achievement_type="Course" if certificate.kind == Certificate.Kind.COURSE else "Achievement",
+        achievement=achievement,
         name=certificate.recipient_name,
-        title_km=certificate.title_km,
-        title_en=certificate.title_en,
-        description=(
-            f"{heading}: {' / '.join(filter(None, [certificate.title_km, certificate.title_en]))}"
-            f"{hours}"
-        ),
-        criteria=CRITERIA[certificate.kind],
+        title=title,
+        description=description,
         code=certificate.code,
         issued_at=certificate.issued_at,
+        status=status.entry(certificate),
     )
     signed = credentials.sign_credential(
         credentials.build_credential(facts),
@@ -407,18 +498,13 @@ def _seal(certificate: Certificate) -> None:
             code=certificate.code,
             issued_on=timezone.localdate(certificate.issued_at).isoformat(),
             name=certificate.recipient_name,
-            title=certificate.title_en or certificate.title_km,
+            title=title,
             key_id=public.key_id,
+            status_index=certificate.status_index,
         ),
         key,
     )
     certificate.save(update_fields=["credential", "payload", "key_id", "updated_at"])
-
-
-def _achievement_id(certificate: Certificate) -> str:
-    if certificate.kind == Certificate.Kind.COURSE and certificate.course_id:
-        return f"{site_url()}/verify/achievements/course-{certificate.course_id}"
-    return f"{site_url()}/verify/achievements/{certificate.kind}"
 
 
 # ---------------------------------------------------------------------------
@@ -466,9 +552,8 @@ def render_pdf_bytes(certificate: Certificate) -> bytes:
     from . import rendering  # WeasyPrint loads slowly; only renders need it
 
     content = content_for(certificate)
-    html = document.render_html(content)
     return rendering.get_renderer().render(
-        html,
+        functools.partial(document.render_html, content),
         identifier=certificate.token.encode(),
         attachments=[
             (
@@ -641,7 +726,14 @@ def revoke(user: User, certificate: Certificate, *, reason: str) -> Certificate:
         update_fields=["status", "revoked_at", "revoked_reason", "revoked_by", "updated_at"]
     )
     _record(certificate, Action.REVOKED, actor=user, note=reason)
+    status_changed(certificate)
     return certificate
+
+
+def status_changed(certificate: Certificate) -> None:
+    from . import status
+
+    status.changed(certificate)
 
 
 @transaction.atomic
@@ -680,28 +772,15 @@ def reissue(user: User, certificate: Certificate, *, name: str, reason: str = ""
         ]
     )
     new = Certificate.objects.create(
-        award_key=old.award_key,
-        kind=old.kind,
-        recipient=old.recipient,
-        organisation=old.organisation,
-        course_id=old.course_id,
-        source_id=old.source_id,
+        **_snapshot(old),
         recipient_name=name,
-        recipient_name_alt=old.recipient_name_alt,
-        title_km=old.title_km,
-        title_en=old.title_en,
-        hours=old.hours,
         issued_at=timezone.now(),
-        issuer_name_km=old.issuer_name_km,
-        issuer_name_en=old.issuer_name_en,
-        signatory_name=old.signatory_name,
-        signatory_title_km=old.signatory_title_km,
-        signatory_title_en=old.signatory_title_en,
         status=Certificate.Status.VALID,
     )
     old.replaced_by = new
     old.save(update_fields=["replaced_by", "updated_at"])
     _record(old, Action.REISSUED, actor=user, note=f"{reason} → {new.code}")
+    status_changed(old)
     _record(new, Action.ISSUED, actor=user, note=f"Replaces {old.code}")
     _seal(new)
     enqueue_render(new)
@@ -756,4 +835,5 @@ def erase_for_deleted_account(user: User) -> None:
             certificate.revoked_reason = "The holder deleted their account."
         certificate.save()
         _record(certificate, Action.ERASED)
+        status_changed(certificate)
     NameConfirmation.objects.filter(user=user).delete()

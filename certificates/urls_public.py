@@ -12,6 +12,12 @@ urlpatterns = [
     path("verify/", views_public.verify_index, name="index"),
     path("verify/check/", views_public.verify_check, name="check"),
     path("verify/issuer.json", views_public.issuer_profile, name="issuer"),
+    path("verify/status/<int:number>.json", views_public.status_list, name="status_list"),
+    re_path(
+        r"^verify/achievements/(?P<slug>course-[0-9]+|mentee|mentor)$",
+        views_public.achievement,
+        name="achievement",
+    ),
     path("verify/public-key.pem", views_public.public_key_pem, name="public_key"),
     re_path(
         r"^verify/keys/(?P<key_id>[0-9a-f]{16})\.pem$",

@@ -16,13 +16,46 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.core import is_ratelimited
 
-from . import services, signing
+from . import credentials, services, signing, status
 from .credentials import OB_CONTEXT, VC_CONTEXT
-from .forms import CodeLookupForm, PdfCheckForm
+from .forms import CodeLookupForm, PdfCheckForm, too_large_message
 from .models import Certificate
-from .ratelimit import rate_limited
+from .uploads import refuse_oversize
+
+RATE_WINDOW_SECONDS = 60
+
+
+def rate_limited(scope: str, *, methods: tuple[str, ...] = ("GET", "HEAD", "POST")):
+    """Answer 429 (with a page in the visitor's language) past ``scope``'s limit a minute.
+
+    Counted by django-ratelimit in the shared cache (Redis in production), per
+    client address (``REMOTE_ADDR``; behind the proxy the ASGI server sets it
+    from ``X-Forwarded-For``, see the README), an IPv6 client on its /64, since
+    one household or phone rotates through the addresses of its prefix.
+    ``CERTIFICATES_RATE_LIMITS`` holds the requests a minute for each scope.
+    """
+
+    def rate(group, request):
+        return f"{settings.CERTIFICATES_RATE_LIMITS[scope]}/m"
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method in methods and is_ratelimited(
+                request, group=f"certificates.{scope}", key="ip", rate=rate, increment=True
+            ):
+                response = render(request, "certificates/rate_limited.html", status=429)
+                response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def language_from_query(view):
@@ -84,10 +117,26 @@ def verify_index(request):
     )
 
 
+def _upload_too_large(request):
+    """413, with the form's own message, for an upload refused by its declared size."""
+    return render(
+        request,
+        "certificates/verify_check.html",
+        _context(request, upload_error=too_large_message()),
+        status=413,
+    )
+
+
+# The order matters: the CSRF middleware would read the body to find its token,
+# so it is told to skip this view, and the same check runs here only after the
+# rate limit and the declared size (see uploads.py).
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 @language_from_query
 @rate_limited("check", methods=("POST",))
+@refuse_oversize(_upload_too_large)
+@csrf_protect
 def verify_check(request):
     """Upload a PDF: is it, byte for byte, a certificate we issued?"""
     if request.method == "GET":
@@ -133,6 +182,17 @@ def verify_certificate(request, token):
     )
 
 
+def neutral_urls(view):
+    """Resolve 404s against these routes only (see :func:`language_from_query`)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        request.urlconf = "certificates.urls_public"
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _json(data, status=200, **headers) -> HttpResponse:
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2) if not isinstance(data, str) else data,
@@ -146,6 +206,7 @@ def _json(data, status=200, **headers) -> HttpResponse:
 
 
 @require_GET
+@neutral_urls
 @rate_limited("verify")
 def verify_credential(request, token):
     """The signed Open Badges 3.0 credential (200), or why it no longer holds (410)."""
@@ -174,11 +235,18 @@ def _revocation(certificate: Certificate) -> dict:
     return body
 
 
+# The issuer profile is also the controller document of the keys that sign:
+# DID v1 defines ``assertionMethod`` and ``verificationMethod``, Multikey the keys.
+CONTROLLER_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
+
+
 @require_GET
+@neutral_urls
 @rate_limited("verify")
 def issuer_profile(request):
     """The issuer's profile with its public keys (the ``verificationMethod`` of every proof)."""
     issuer_id = services.issuer_url()
+    config = services.CertificateSettings.load()
     methods = [
         {
             "id": f"{issuer_id}#key-{key.key_id}",
@@ -190,15 +258,41 @@ def issuer_profile(request):
     ]
     return _json(
         {
-            "@context": [VC_CONTEXT, OB_CONTEXT, "https://w3id.org/security/multikey/v1"],
+            "@context": [VC_CONTEXT, OB_CONTEXT, *CONTROLLER_CONTEXTS],
             "id": issuer_id,
             "type": ["Profile"],
-            "name": "CSO Academy",
+            "name": config.issuer_name_en or config.issuer_name_km,
             "url": services.site_url() + "/",
             "verificationMethod": methods,
             "assertionMethod": [m["id"] for m in methods],
         }
     )
+
+
+@require_GET
+@neutral_urls
+@rate_limited("verify")
+def status_list(request, number: int):
+    """The signed Bitstring Status List credential ``number`` (revocations)."""
+    text = status.status_list(number)
+    if text is None:
+        return _json({"error": "not_found"}, status=404)
+    return _json(text, Cache_Control=f"public, max-age={status.HTTP_MAX_AGE}")
+
+
+@require_GET
+@neutral_urls
+@rate_limited("verify")
+def achievement(request, slug: str):
+    """The Open Badges ``Achievement`` an ``achievement.id`` names (as every credential has it)."""
+    certificate = services.certificate_for_achievement(slug)
+    if certificate is None:
+        return _json({"error": "not_found"}, status=404)
+    body = {
+        "@context": [VC_CONTEXT, OB_CONTEXT],
+        **credentials.build_achievement(services.achievement_facts(certificate)),
+    }
+    return _json(body, Cache_Control="public, max-age=3600")
 
 
 @require_GET

@@ -8,6 +8,9 @@ from django.core.cache import cache
 
 from accounts.factories import MembershipFactory, OrganisationFactory, UserFactory
 
+# Every Open Badges credential any test signs is checked against 1EdTech's schema.
+pytest_plugins = ["tests.certificates.standards"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):

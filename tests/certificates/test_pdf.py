@@ -10,7 +10,7 @@ import re
 import pytest
 from weasyprint.formatting_structure.boxes import BlockBox, LineBox, TextBox
 
-from certificates import credentials, document, fonts, khmer, rendering, signing
+from certificates import credentials, document, fonts, khmer, qr, rendering, signing
 from certificates.rendering import RestrictedURLFetcher, get_renderer
 
 from .conftest import ENGLISH_TITLE, KHMER_TITLE, pdf_bytes
@@ -32,15 +32,12 @@ def pdf(certificate):
 
 
 def test_text_carries_the_name_the_english_title_and_the_code(certificate, pdf):
-    """pdftotext finds the name, English title and code; the Khmer title's characters are there."""
+    """pdftotext finds the name, both titles, letter for letter, and the code."""
     text = pdftotext(pdf)
     assert "Chan Sokha" in text
     assert ENGLISH_TITLE in " ".join(text.split())
     assert certificate.code in text
-    # Extraction may reorder Khmer (vowels drawn before consonants), so compare characters.
-    khmer_chars = {c for c in KHMER_TITLE if khmer.is_khmer(c)}
-    assert khmer_chars <= set(text)
-    assert "15" in text or str(certificate.issued_at.day) in text
+    assert KHMER_TITLE in "".join(text.split())
 
 
 def test_dates_are_written_in_each_language(certificate, pdf):
@@ -48,8 +45,7 @@ def test_dates_are_written_in_each_language(certificate, pdf):
     day = certificate.issued_at.astimezone(datetime.UTC)
     local = day.astimezone(datetime.timezone(datetime.timedelta(hours=7))).date()
     assert khmer.format_date_en(local) in " ".join(text.split())
-    month_km = khmer.KHMER_MONTHS[local.month - 1]
-    assert set(month_km) <= set(text)
+    assert khmer.format_date_km(local) in text
 
 
 def test_every_font_is_embedded_and_comes_from_the_packages(pdf):
@@ -82,7 +78,7 @@ def test_it_is_pdf_a_3_with_the_signed_credential_embedded(certificate, pdf):
     subject = unsigned["credentialSubject"]
     assert subject["identifier"][0]["identityHash"] == "Chan Sokha"
     assert subject["achievement"]["name"] == ENGLISH_TITLE
-    assert subject["achievement"]["humanCode"] == certificate.code
+    assert unsigned["humanCode"] == certificate.code
 
 
 def test_qr_code_decodes_to_the_verification_url(certificate, pdf):
@@ -91,18 +87,19 @@ def test_qr_code_decodes_to_the_verification_url(certificate, pdf):
     assert len(decoded) == 1
     url, _, payload = decoded[0].partition("#")
     assert url == f"https://academy.example.org/verify/{certificate.token}/"
-    claims = credentials.verify_payload(payload, signing.public_keys())
-    assert claims.code == certificate.code and claims.name == "Chan Sokha"
+    claims = credentials.verify_payload(decoded[0], signing.public_keys())
+    assert payload == certificate.payload
+    assert claims.code == certificate.code and claims.matches("Chan Sokha", ENGLISH_TITLE)
 
 
-def test_names_are_text_and_make_the_renderer_fetch_nothing(user, issue):
+def test_names_are_text_and_make_the_renderer_fetch_nothing(user, issue, monkeypatch):
     """Markup and CSS in a name are printed literally; only our own files are read."""
     hostile = "<img src=x> url(file:///etc/passwd)"
     from certificates import services
 
     services.confirm_name(user, legal_name=hostile)
-    rendering.reset_renderer()  # a fresh renderer: every fetch, fonts included, is recorded
-    renderer = get_renderer()
+    renderer = rendering.CertificateRenderer()  # fresh: every fetch, fonts included, is recorded
+    monkeypatch.setattr(rendering, "get_renderer", lambda: renderer)
     certificate = issue(user)
     assert certificate.render_state == "ready", certificate.render_error
     text = " ".join(pdftotext(pdf_bytes(certificate)).split())
@@ -111,10 +108,10 @@ def test_names_are_text_and_make_the_renderer_fetch_nothing(user, issue):
     assert all(call.allowed for call in calls), calls
     fetched = {call.url for call in calls}
     assets = {
-        f"{rendering.ASSETS_DIR.as_uri()}/{name}"
-        for name in ("corner.svg", "seal.svg", "watermark.svg")
+        f"{rendering.ASSETS_DIR.as_uri()}/{name}" for name in ("ornaments.svg", "diamond.svg")
     }
-    assert fetched == assets | {face.url for face in fonts.FACES}
+    qr_image = {qr.image_url(services.qr_content(certificate))}
+    assert fetched == assets | qr_image | {face.url for face in fonts.FACES}
 
 
 @pytest.mark.parametrize(
@@ -126,7 +123,7 @@ def test_names_are_text_and_make_the_renderer_fetch_nothing(user, issue):
         "data:image/svg+xml,<svg/>",
         "ftp://example.org/x",
         f"{rendering.ASSETS_DIR.as_uri()}/../../../../../lms/settings/base.py",
-        f"{rendering.ASSETS_DIR.as_uri()}/seal.svg?x=1",
+        f"{rendering.ASSETS_DIR.as_uri()}/ornaments.svg?x=1",
     ],
 )
 def test_fetcher_refuses_everything_but_our_files(url):
@@ -142,7 +139,9 @@ def test_fetcher_serves_our_assets_and_fonts():
     fetcher = RestrictedURLFetcher(
         allowed_files=fonts.font_files(), allowed_dirs=rendering.static_dirs()
     )
-    assert fetcher.fetch(f"{rendering.ASSETS_DIR.as_uri()}/seal.svg").read().startswith(b"<svg")
+    assert (
+        fetcher.fetch(f"{rendering.ASSETS_DIR.as_uri()}/ornaments.svg").read().startswith(b"<svg")
+    )
     face = fonts.FACES[0]
     assert len(fetcher.fetch(face.url).read()) > 10_000
 
@@ -197,9 +196,11 @@ def test_a_long_khmer_title_wraps_inside_its_box():
     assert overflow < 0.5
 
 
-def test_without_segmentation_the_same_title_would_run_off_the_page(monkeypatch):
-    """The control: Pango finds no break in unsegmented Khmer, so the line overflows."""
+def test_without_segmentation_the_same_title_breaks_anywhere_rather_than_overflow(monkeypatch):
+    """Pango finds no break in unsegmented Khmer; the title then breaks between
+    letters, still inside its box, instead of running off the page."""
     monkeypatch.setattr(khmer, "segment", lambda text: text.replace(khmer.ZWSP, ""))
     html = document.render_html(_content(title_km=LONG_KHMER_TITLE.replace(" ", "")))
-    _lines, overflow = _title_overflow(html)
-    assert overflow > 50
+    lines, overflow = _title_overflow(html)
+    assert lines >= 2
+    assert overflow < 0.5

@@ -85,6 +85,61 @@ def test_verification_is_rate_limited(client, certificate, settings):
     assert client.get(verify_path(certificate), REMOTE_ADDR="10.9.8.7").status_code == 200
 
 
+def test_ipv6_clients_are_limited_on_their_64_bit_prefix(client, certificate, settings):
+    """Rotating through the addresses of one /64 does not get round the limit."""
+    settings.CERTIFICATES_RATE_LIMITS = {"verify": 2, "lookup": 2, "check": 2}
+    same_prefix = ["2001:db8:1:2::1", "2001:db8:1:2::abcd", "2001:db8:1:2:ffff::9"]
+    statuses = [
+        client.get(verify_path(certificate), REMOTE_ADDR=address).status_code
+        for address in same_prefix
+    ]
+    assert statuses == [200, 200, 429]
+    other = client.get(verify_path(certificate), REMOTE_ADDR="2001:db8:1:3::1")
+    assert other.status_code == 200
+
+
+class UnreadableBody:
+    """A request body that fails the test if anything reads it."""
+
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+def test_an_oversize_upload_is_refused_by_its_declared_length_unread(rf, certificate):
+    """A 30 MB upload answers 413 with a clear message, and not one byte of it is read."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from certificates import views_public
+
+    request = rf.post(
+        "/verify/check/?lang=en",
+        data=b"",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(30 * 1024 * 1024),
+    )
+    request.META["wsgi.input"] = UnreadableBody()
+    request._stream = UnreadableBody()
+    request.user = AnonymousUser()
+    response = views_public.verify_check(request)
+    assert response.status_code == 413
+    body = response.content.decode()
+    assert "File not checked" in body and "a certificate is much smaller" in body
+
+
+def test_the_check_form_still_needs_its_csrf_token(certificate):
+    """The CSRF check still guards the form: it only runs after the size check."""
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(
+        "/verify/check/?lang=en",
+        {"pdf": SimpleUploadedFile("c.pdf", b"%PDF", content_type="application/pdf")},
+    )
+    assert response.status_code == 403
+
+
 def _upload(client, data: bytes):
     return client.post(
         "/verify/check/?lang=en",
@@ -111,9 +166,9 @@ def test_uploading_an_altered_pdf_is_not_confirmed(client, certificate):
 
 def test_uploads_are_limited_in_size_and_rate(client, certificate, settings):
     settings.CERTIFICATES_UPLOAD_MAX_BYTES = 1000
+    settings.CERTIFICATES_RATE_LIMITS = {"verify": 60, "lookup": 20, "check": 1}
     response = _upload(client, b"%PDF" + b"0" * 2000)
     assert response.status_code == 400
-    settings.CERTIFICATES_RATE_LIMITS = {"verify": 60, "lookup": 20, "check": 1}
     assert _upload(client, b"%PDF").status_code == 429
 
 
@@ -136,13 +191,13 @@ def test_json_credential_verifies_with_the_published_key(client, certificate):
     document = response.json()
     assert document["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert document["id"] == f"https://academy.example.org/verify/{certificate.token}.json"
-    key = _published_key(client, document["proof"]["verificationMethod"])
+    key = _published_key(client, document["proof"][0]["verificationMethod"])
     credentials.verify_credential(document, [key])
 
 
 def test_json_credential_fails_after_one_byte_changes(client, certificate):
     text = client.get(f"/verify/{certificate.token}.json").content.decode()
-    key = _published_key(client, json.loads(text)["proof"]["verificationMethod"])
+    key = _published_key(client, json.loads(text)["proof"][0]["verificationMethod"])
     tampered = text.replace("Chan Sokha", "Chan Sokhb", 1)
     assert tampered != text
     with pytest.raises(credentials.VerificationError, match="altered"):
@@ -170,34 +225,82 @@ def test_public_key_is_published_as_pem(client, certificate):
     assert client.get("/verify/keys/0000000000000000.pem").status_code == 404
 
 
-def test_offline_payload_verifies_without_the_server(certificate, tmp_path, client):
-    """`manage.py verify_certificate` checks the QR payload with only the public key."""
+def offline(*args) -> tuple[int, str]:
+    """(exit status, what it printed) of ``manage.py verify_certificate``."""
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("verify_certificate", *args, stdout=out, stderr=err)
+    except SystemExit as exit_info:
+        return exit_info.code, out.getvalue() + err.getvalue()
+    return 0, out.getvalue() + err.getvalue()
+
+
+def test_offline_check_proves_the_issuer_and_says_the_status_is_unknown(
+    certificate, tmp_path, client
+):
+    """With only the public key, the signature, code and printed name check out;
+    whether it was revoked is unknown offline: it says so and exits 3, not "VALID"."""
     key_file = tmp_path / "issuer.pem"
     key_file.write_bytes(client.get("/verify/public-key.pem").content)
-    out = StringIO()
     qr = services.qr_content(certificate)
-    call_command("verify_certificate", qr, "--public-key", str(key_file), stdout=out)
-    text = out.getvalue()
-    assert "VALID" in text and "Chan Sokha" in text and certificate.code in text
+    code, text = offline(
+        qr, "--public-key", str(key_file), "--name", "Chan Sokha", "--title", ENGLISH_TITLE
+    )
+    assert code == 3
+    assert "SIGNATURE GENUINE" in text and certificate.code in text
+    assert "are the ones signed" in text
+    assert "STATUS UNKNOWN" in text and "VALID:" not in text
 
 
-def test_offline_payload_rejects_tampering(certificate):
-    prefix, message, signature = certificate.payload.split(".")
-    claims = credentials.decode_claims(b64url_decode(message))
-    assert claims.name == "Chan Sokha"
-    forged_claims = credentials.OfflineClaims(**{**claims.__dict__, "name": "Someone Else"})
-    forged = ".".join([prefix, b64url(credentials.encode_claims(forged_claims)), signature])
-    err = StringIO()
-    with pytest.raises(SystemExit) as exit_info:
-        call_command("verify_certificate", forged, stderr=err)
-    assert exit_info.value.code == 1
-    assert "NOT VALID" in err.getvalue()
-    bad_signature = bytearray(b64url_decode(signature))
-    bad_signature[0] ^= 0x01
-    with pytest.raises(credentials.VerificationError):
-        credentials.verify_payload(
-            f"{prefix}.{message}.{b64url(bytes(bad_signature))}", services.signing.public_keys()
-        )
+def test_offline_check_reads_revocation_from_a_saved_status_list(
+    certificate, tmp_path, client, admin_user, django_capture_on_commit_callbacks
+):
+    """Given a copy of the status list, it knows: not revoked (0), then revoked (1)."""
+    qr = services.qr_content(certificate)
+    path = json.loads(certificate.credential)["credentialStatus"]["statusListCredential"]
+    saved = tmp_path / "status.json"
+    saved.write_bytes(client.get(path.removeprefix("https://academy.example.org")).content)
+    code, text = offline(qr, "--status-list", str(saved))
+    assert code == 0 and "NOT REVOKED" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revoke(admin_user, certificate, reason="Issued in error.")
+    saved.write_bytes(client.get(path.removeprefix("https://academy.example.org")).content)
+    code, text = offline(qr, "--status-list", str(saved))
+    assert code == 1 and "REVOKED" in text and "NOT REVOKED" not in text
+
+
+def test_offline_check_refuses_another_name_and_any_altered_byte(certificate):
+    qr = services.qr_content(certificate)
+    code, text = offline(qr, "--name", "Someone Else", "--title", ENGLISH_TITLE)
+    assert code == 1 and "NOT MATCHING" in text
+    url, _, payload = qr.partition("#")
+    prefix, data = payload.split(".")
+    for at in (8, len(data) - 3):  # a byte of the message, a byte of the signature
+        flipped = data[:at] + ("A" if data[at] != "A" else "B") + data[at + 1 :]
+        code, text = offline(f"{url}#{prefix}.{flipped}")
+        assert code == 1 and "NOT GENUINE" in text
+    other_token = url.replace(certificate.token, "A" * len(certificate.token))
+    claims = credentials.verify_payload(f"{other_token}#{payload}", services.signing.public_keys())
+    assert not claims.matches("Chan Sokha", ENGLISH_TITLE)  # moved to another URL
+
+
+def test_version_1_payloads_printed_earlier_still_verify(certificate):
+    """QR codes printed with the first format (texts in UTF-8) keep verifying."""
+    key = services.signing.signing_key()
+    message = (
+        bytes([1, 20])
+        + b64url_decode(certificate.token)
+        + certificate.code.replace("-", "").encode()
+        + (9800).to_bytes(2, "big")
+        + bytes.fromhex(key.public.key_id)
+        + bytes([10])
+        + b"Chan Sokha"
+        + bytes([5])
+        + b"Title"
+    )
+    payload = f"CSOA1.{b64url(message)}.{b64url(key.sign(message))}"
+    claims = credentials.verify_payload(payload, services.signing.public_keys())
+    assert claims.version == 1 and claims.name == "Chan Sokha" and claims.code == certificate.code
 
 
 def test_the_issue_date_is_written_day_month_year_in_each_language(client, certificate):

@@ -10,6 +10,7 @@ from django.db import transaction
 # Order matters: each step may use what the earlier ones created.
 SEEDERS = [
     "lms.demo",
+    "certificates.demo_settings",  # before any certificate is issued (mentoring too)
     "accounts.demo",
     "courses.demo",
     "workshops.demo",
