@@ -662,7 +662,8 @@ def solve(problem: Problem) -> list[tuple[int, int]]:
     return [(int(rows[r]), int(c)) for r, c in zip(row_ind[keep], columns[keep], strict=True)]
 
 
-def _size_band(staff: int) -> str:
+def size_band(staff: int) -> str:
+    """The name of the ``SIZE_BANDS`` band a staff size falls in (for fairness reports)."""
     for name, low, high in SIZE_BANDS:
         if staff >= low and (high is None or staff <= high):
             return name
@@ -727,7 +728,7 @@ def _fairness(problem: Problem, pairs: list[Pair], unmatched: list[Unmatched]) -
     by_size: dict[str, list[int]] = {name: [0, 0] for name, _low, _high in SIZE_BANDS}
     for request in problem.requests:
         is_unmatched = int(request.id in unmatched_ids)
-        for bucket in (by_province[request.province], by_size[_size_band(request.staff_size)]):
+        for bucket in (by_province[request.province], by_size[size_band(request.staff_size)]):
             bucket[0] += 1
             bucket[1] += is_unmatched
     assigned: dict[int, int] = defaultdict(int)

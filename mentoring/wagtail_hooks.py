@@ -10,6 +10,7 @@ from wagtail.permissions import register_permission_policy
 
 from lms.exports import SafeExportModelViewSet
 from lms.hooks import NavItem, Panel
+from lms.permissions import ReadOnlyPolicy
 
 from . import admin_views, services
 from .models import MentoringExclusion, MentoringOffer, MentoringPair, MentoringRequest
@@ -53,16 +54,6 @@ class MatchingRoundViewSet(ViewSet):
         ]
 
 
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Admins may list, inspect and export; changes go through the services."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and services.is_mentoring_admin(user)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-
 class ExclusionPolicy(ModelPermissionPolicy):
     """Admins may also record or remove a conflict of interest directly."""
 
@@ -74,7 +65,7 @@ class ExclusionPolicy(ModelPermissionPolicy):
 
 
 for model in (MentoringRequest, MentoringOffer, MentoringPair):
-    register_permission_policy(model, ReadOnlyPolicy(model))
+    register_permission_policy(model, ReadOnlyPolicy(model, may_view=services.is_mentoring_admin))
 register_permission_policy(MentoringExclusion, ExclusionPolicy(MentoringExclusion))
 
 
@@ -246,3 +237,8 @@ def mentoring_personal_data(user):
 @hooks.register("lms_account_deletion")
 def mentoring_account_deletion(user):
     services.before_account_deletion(user)
+
+
+@hooks.register("lms_workshop_audiences")
+def pair_workshop_audience():
+    return services.pair_workshop_audience()
