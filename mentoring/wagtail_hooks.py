@@ -13,7 +13,13 @@ from lms.hooks import NavItem, Panel
 from lms.permissions import ReadOnlyPolicy
 
 from . import admin_views, services
-from .models import MentoringExclusion, MentoringOffer, MentoringPair, MentoringRequest
+from .models import (
+    MentoringExclusion,
+    MentoringOffer,
+    MentoringPair,
+    MentoringRequest,
+    PairWorkshop,
+)
 
 
 class MentoringAdminMenuItem(MenuItem):
@@ -55,7 +61,8 @@ class MatchingRoundViewSet(ViewSet):
 
 
 class ExclusionPolicy(ModelPermissionPolicy):
-    """Admins may also record or remove a conflict of interest directly."""
+    """Admins may also add or remove these directly: a conflict of interest, or the link
+    from a pair to a workshop scheduled in the admin."""
 
     def user_has_permission(self, user, action):
         return action in {"view", "add", "delete"} and services.is_mentoring_admin(user)
@@ -67,6 +74,7 @@ class ExclusionPolicy(ModelPermissionPolicy):
 for model in (MentoringRequest, MentoringOffer, MentoringPair):
     register_permission_policy(model, ReadOnlyPolicy(model, may_view=services.is_mentoring_admin))
 register_permission_policy(MentoringExclusion, ExclusionPolicy(MentoringExclusion))
+register_permission_policy(PairWorkshop, ExclusionPolicy(PairWorkshop))
 
 
 class PairViewSet(SafeExportModelViewSet):
@@ -181,11 +189,31 @@ class ExclusionViewSet(SafeExportModelViewSet):
     search_backend_name = None
 
 
+class PairWorkshopViewSet(SafeExportModelViewSet):
+    """Private workshops of pairs. Mentors schedule them from the pair's page; an admin
+    who scheduled one in the workshops admin (audience: a mentoring pair) links it here."""
+
+    model = PairWorkshop
+    icon = "date"
+    menu_label = _("Pair workshops")
+    copy_view_enabled = False
+    list_display = ["pair", "workshop", "created_at"]
+    form_fields = ["pair", "workshop"]
+    ordering = ["-created_at"]
+
+
 class MentoringViewSetGroup(ViewSetGroup):
     menu_label = _("Mentoring")
     menu_icon = "group"
     menu_order = 400
-    items = (MatchingRoundViewSet, PairViewSet, RequestViewSet, OfferViewSet, ExclusionViewSet)
+    items = (
+        MatchingRoundViewSet,
+        PairViewSet,
+        RequestViewSet,
+        OfferViewSet,
+        ExclusionViewSet,
+        PairWorkshopViewSet,
+    )
 
 
 @hooks.register("register_admin_viewset")

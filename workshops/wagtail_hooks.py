@@ -26,6 +26,7 @@ class _ThroughServices:
             return super().form_valid(form)
         except ValidationError as error:
             add_service_errors(form, error)
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
     def service_kwargs(self) -> dict:
