@@ -185,8 +185,10 @@ def save_offer(
         errors["capacity"] = [_("Capacity must be between 1 and 20 organisations.")]
 
     def check_places(offer: MentoringOffer, errors: dict) -> None:
+        if "capacity" in errors:
+            return
         in_use = offer_load(offer)
-        if "capacity" not in errors and capacity < in_use:
+        if capacity < in_use:
             errors["capacity"] = [
                 _(
                     "You mentor or were proposed to %(count)s organisations now; "
