@@ -63,16 +63,6 @@ def representative_sides(user: User, pair: MentoringPair) -> list[str]:
     ]
 
 
-def is_pair_member(user: User, pair_id: int) -> bool:
-    """Whether ``user`` belongs to either organisation of the pair (for other apps)."""
-    return MentoringPair.objects.for_member(user).filter(pk=pair_id).exists()
-
-
-def pair_ids_for_user(user: User) -> list[int]:
-    """Ids of the live or past pairs whose organisations ``user`` belongs to."""
-    return list(MentoringPair.objects.for_member(user).values_list("pk", flat=True))
-
-
 def is_pair_mentor(user: User, pair: MentoringPair) -> bool:
     """A mentor named on the offer, or a representative of the mentoring organisation."""
     if not user.is_authenticated:
