@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.log_actions import log
 
 from lms.exports import SafeExportModelViewSet
 from lms.forms import add_service_errors
@@ -39,13 +40,17 @@ class _ThroughServices:
 
 class WorkshopCreateView(_ThroughServices, generic.CreateView):
     def save_instance(self):
-        return services.schedule_workshop(self.request.user, **self.service_kwargs())
+        workshop = services.schedule_workshop(self.request.user, **self.service_kwargs())
+        log(workshop, "wagtail.create", user=self.request.user, content_changed=True)
+        return workshop
 
 
 class WorkshopEditView(_ThroughServices, generic.EditView):
     def save_instance(self):
         stored = Workshop.objects.get(pk=self.object.pk)
-        return services.update_workshop(self.request.user, stored, **self.service_kwargs())
+        workshop = services.update_workshop(self.request.user, stored, **self.service_kwargs())
+        log(workshop, "wagtail.edit", user=self.request.user, content_changed=True)
+        return workshop
 
 
 class WorkshopViewSet(SafeExportModelViewSet):

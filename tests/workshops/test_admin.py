@@ -66,6 +66,8 @@ def test_moving_a_workshop_in_the_admin_sends_reminders_again(
     registration.refresh_from_db()
     assert timezone.localtime(workshop.starts_at).date() == later.date()
     assert registration.reminded_24h_at is None
+    history = admin_client.get(reverse("workshop_admin:history", args=[workshop.pk]))
+    assert "Edited" in history.content.decode(), "the admin's history records the change"
 
 
 def test_an_ended_workshop_cannot_be_changed_in_the_admin(admin_client):
