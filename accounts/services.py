@@ -60,14 +60,6 @@ def get_organisation_for_representative(user: User, slug: str) -> Organisation:
     return organisation
 
 
-def organisations_of(user: User):
-    return (
-        Organisation.objects.for_member(user)
-        .prefetch_related("focus_areas")
-        .order_by("name_en", "name_km")
-    )
-
-
 # ---------------------------------------------------------------------------
 # Profile
 # ---------------------------------------------------------------------------

@@ -11,17 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.forms import add_service_errors
+
 from . import services
 from .forms import DeleteAccountForm, InviteForm, OrganisationForm, ProfileForm, RoleForm
 from .models import Organisation
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -31,7 +25,7 @@ def profile(request):
         try:
             services.update_profile(request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your profile was saved."))
             return redirect("accounts:profile")
@@ -58,7 +52,7 @@ def organisation_create(request):
         try:
             organisation = services.create_organisation(request.user, **form.service_kwargs())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your organisation was created."))
             return redirect("accounts:organisation_detail", slug=organisation.slug)
@@ -99,7 +93,7 @@ def organisation_edit(request, slug):
         try:
             services.update_organisation(request.user, organisation, **form.service_kwargs())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The organisation's profile was saved."))
             return redirect("accounts:organisation_detail", slug=organisation.slug)
@@ -118,7 +112,7 @@ def organisation_invite(request, slug):
         try:
             services.invite_member(request.user, organisation, request=request, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

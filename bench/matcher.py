@@ -38,12 +38,12 @@ from mentoring.matcher import (  # noqa: E402
     Offer,
     Request,
     Weights,
-    brute_force,
     build_problem,
     infeasibility,
     match,
     pair_score,
 )
+from tests.support.matcher_reference import brute_force  # noqa: E402
 
 FOCUS = [
     "human-rights",

@@ -19,26 +19,12 @@ from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button as ListButton
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from lms.exports import SafeExportIndexView, SafeExportModelViewSet
 
 from . import services
 from .forms import ReissueForm, RevokeForm
 from .models import Certificate, CertificateEvent
-
-
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Model permissions, except that nobody adds, edits or deletes through the admin."""
-
-    def user_has_permission(self, user, action):
-        if action in {"add", "change", "delete"}:
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
 
 STATUS_COLOURS = {"valid": "success", "revoked": "critical", "awaiting_name": "warning"}
 

@@ -3,18 +3,16 @@
 ``courses.signals.course_completed`` (``enrolment=``) and
 ``mentoring.signals.pair_completed`` (``pair=``) are sent after commit, at
 most once per event (see ``docs/architecture.md``). Issuing is idempotent
-anyway, so a repeated signal changes nothing.
+anyway, so a repeated signal changes nothing. Certificates sit above both
+apps, so they are imported directly.
 """
 
 from __future__ import annotations
 
-import logging
-from importlib import import_module
-from importlib.util import find_spec
+from courses.signals import course_completed
+from mentoring.signals import pair_completed
 
 from . import services
-
-logger = logging.getLogger(__name__)
 
 
 def on_course_completed(sender, enrolment, **kwargs):
@@ -25,21 +23,7 @@ def on_pair_completed(sender, pair, **kwargs):
     services.issue_for_pair(pair)
 
 
-def _signal(module: str, name: str):
-    if find_spec(module) is None:
-        return None
-    return getattr(import_module(module), name, None)
-
-
-def connect() -> list[str]:
-    """Connect to the signals that exist; returns their names (for the system check)."""
-    connected = []
-    for module, name, receiver in (
-        ("courses.signals", "course_completed", on_course_completed),
-        ("mentoring.signals", "pair_completed", on_pair_completed),
-    ):
-        signal = _signal(module, name)
-        if signal is not None:
-            signal.connect(receiver, dispatch_uid=f"certificates.{name}")
-            connected.append(f"{module}.{name}")
-    return connected
+def connect() -> None:
+    """Connect the receivers (from ``CertificatesConfig.ready``)."""
+    course_completed.connect(on_course_completed, dispatch_uid="certificates.course_completed")
+    pair_completed.connect(on_pair_completed, dispatch_uid="certificates.pair_completed")

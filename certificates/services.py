@@ -48,6 +48,8 @@ from .models import (
 
 if TYPE_CHECKING:
     from accounts.models import Organisation, User
+    from courses.models import CoursePage, Enrolment
+    from mentoring.models import MentoringPair
 
 logger = logging.getLogger(__name__)
 
@@ -254,30 +256,26 @@ def _issue(award: Award) -> tuple[Certificate, bool]:
     raise RuntimeError(f"Could not issue a certificate for {award.key}")
 
 
-def issue_for(enrolment) -> Certificate | None:
+def issue_for(enrolment: Enrolment) -> Certificate | None:
     """Issue (once) the certificate for a course enrolment that met its completion rule.
 
     Returns ``None`` for a course that awards no certificate. The award is
     keyed on the course's translation key, so completing the Khmer and the
     English version of a course earns one certificate, not two.
     """
-    course = enrolment.course
-    course = getattr(course, "specific", course)
-    if not getattr(course, "awards_certificate", True):
+    course = enrolment.course.specific
+    if not course.awards_certificate:
         return None
     user = enrolment.user
     title_km, title_en = _course_titles(course)
-    course_key = getattr(enrolment, "course_key", None) or getattr(
-        course, "translation_key", course.pk
-    )
     award = Award(
-        key=f"course:{course_key}:user:{user.pk}",
+        key=f"course:{enrolment.course_key}:user:{user.pk}",
         kind=Certificate.Kind.COURSE,
         recipient=user,
         name=user.certificate_name,
         title_km=title_km,
         title_en=title_en,
-        hours=_course_hours(course),
+        hours=Decimal(str(course.estimated_hours)) if course.estimated_hours else None,
         course_id=course.pk,
         source_id=enrolment.pk,
     )
@@ -285,14 +283,12 @@ def issue_for(enrolment) -> Certificate | None:
     return certificate
 
 
-def _course_titles(course) -> tuple[str, str]:
+def _course_titles(course: CoursePage) -> tuple[str, str]:
     """The course's title in Khmer and in English, from its Wagtail translations."""
     titles = {"km": "", "en": ""}
-    translations = [course]
-    if hasattr(course, "get_translations"):
-        translations += list(course.get_translations().live().select_related("locale"))
+    translations = [course, *course.get_translations().live().select_related("locale")]
     for page in translations:
-        code = page.locale.language_code if hasattr(page, "locale") else ""
+        code = page.locale.language_code
         for language in titles:
             if code.startswith(language) and not titles[language]:
                 titles[language] = page.title
@@ -301,15 +297,7 @@ def _course_titles(course) -> tuple[str, str]:
     return titles["km"], titles["en"]
 
 
-def _course_hours(course) -> Decimal | None:
-    for field in ("estimated_hours", "hours"):
-        value = getattr(course, field, None)
-        if value:
-            return Decimal(str(value))
-    return None
-
-
-def issue_for_pair(pair) -> list[Certificate]:
+def issue_for_pair(pair: MentoringPair) -> list[Certificate]:
     """Issue (once each) the mentoring certificates of a completed pair: one per organisation."""
     mentee, mentor = pair.mentee, pair.mentor
     issued = []

@@ -7,12 +7,12 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
 from lms.hooks import NavItem, Panel
+from lms.permissions import ReadOnlyPolicy
 
 from . import services
 from .admin_views import (
     CertificateEventViewSet,
     CertificateViewSet,
-    ReadOnlyPolicy,
     action_urlpatterns,
 )
 from .models import Certificate, CertificateEvent

@@ -7,7 +7,9 @@ created. The demo learner is enrolled in two courses with some progress.
 from __future__ import annotations
 
 import io
+import json
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
@@ -23,9 +25,22 @@ from accounts.models import FocusArea
 from lms.models import HomePage
 
 from . import services
-from .demo_content import CATALOGUE, CHECKLIST, COURSES
 from .factories import publish
 from .models import CatalogueIndexPage, CourseLanguage, CoursePage, LessonPage, ModulePage
+
+#: The demo courses' text, in Khmer and English (fictional organisations, real practice):
+#: one JSON file per course in ``courses/``, read in file-name order, and the catalogue
+#: page and downloadable checklist. ``courses/demo_data/README.md`` gives the shape.
+DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
+
+
+def _read(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+CATALOGUE = _read(DEMO_DATA / "catalogue.json")
+CHECKLIST = _read(DEMO_DATA / "checklist.json")
+COURSES = [_read(path) for path in sorted((DEMO_DATA / "courses").glob("*.json"))]
 
 
 def _locale(language: str) -> Locale:
@@ -65,7 +80,7 @@ def _cover(spec) -> object:
     if image is not None:
         return image
     width, height = 960, 540
-    colour = spec["colour"]
+    colour = tuple(spec["colour"])
     picture = PILImage.new("RGB", (width, height), colour)
     draw = ImageDraw.Draw(picture)
     light = tuple(min(255, c + 60) for c in colour)

@@ -70,6 +70,12 @@ def get_enrolment(user: User, course: CoursePage) -> Enrolment | None:
     )
 
 
+def enrolled_course_keys(user: User):
+    """The translation keys of the courses ``user`` is enrolled in, as a subquery
+    (so any language of a course counts)."""
+    return Enrolment.objects.for_user(user).values("course_key")
+
+
 def get_live_course(course_id: int) -> CoursePage:
     try:
         return CoursePage.listable().get(pk=course_id)
@@ -336,3 +342,18 @@ def evaluate_completion_for(user: User, course_page: CoursePage) -> Enrolment | 
     if enrolment is not None:
         evaluate_completion(enrolment)
     return enrolment
+
+
+def evaluate_completion_for_users(user_ids, course_page: CoursePage) -> int:
+    """Evaluate the completion of ``course_page`` (in any language) for each of
+    ``user_ids`` enrolled in it and not yet completed (after workshop attendance).
+
+    One query finds those enrolments; each is then evaluated as
+    :func:`evaluate_completion` does. Returns how many completed now.
+    """
+    enrolments = Enrolment.objects.filter(
+        user_id__in=list(user_ids),
+        course_key=course_page.translation_key,
+        completed_at__isnull=True,
+    ).select_related("course", "user")
+    return sum(evaluate_completion(enrolment) for enrolment in enrolments)

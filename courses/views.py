@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lms import hooks
+
 from . import offline, progress, services
 from . import quiz as quizzes
 from .models import CoursePage, CoursePrerequisite, Enrolment, QuizAttempt
@@ -82,6 +84,7 @@ def course_page_context(request, course: CoursePage) -> dict:
         "missing_prerequisites": [p for p in prerequisites if not p["completed"]],
         "topics": list(course.topics.all()),
         "languages": list(course.languages.all()),
+        "sections": hooks.course_page_sections(request, course),
     }
 
 

@@ -4,11 +4,11 @@ from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from lms.exports import SafeExportModelViewSet
 from lms.hooks import NavItem, Panel
+from lms.permissions import ReadOnlyPolicy
 
 from . import catalogue, progress
 from .models import CatalogueIndexPage, Enrolment
@@ -123,18 +123,6 @@ def delete_learning_records(user):
 # ---------------------------------------------------------------------------
 # Admin: a read-only, exportable list of enrolments
 # ---------------------------------------------------------------------------
-
-
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Staff may list and inspect learning records; only learners change them."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
 
 
 class EnrolmentViewSet(SafeExportModelViewSet):

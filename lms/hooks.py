@@ -15,10 +15,16 @@ them. Every hook is listed here and in ``docs/architecture.md``:
     Called inside the deletion transaction, before the user row goes.
 ``lms_attended_workshops(user, course_page) -> int``
     Workshops attended that count toward a course's completion rule.
+``lms_course_page_sections(request, page) -> Panel | None``
+    A section of a course page (for example the course's live workshops).
+``lms_workshop_audiences() -> WorkshopAudience``
+    A group of people another app gathers, who may join the workshops it
+    links to that group (for example the two organisations of a mentoring pair).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from wagtail import hooks
@@ -37,6 +43,22 @@ class NavItem:
     url: str
     order: int = 100
     active_prefix: str = ""
+
+
+@dataclass(frozen=True)
+class WorkshopAudience:
+    """An audience of workshops that another app defines.
+
+    ``key`` is the workshop's ``audience`` value; ``includes(user, workshop)``
+    says whether ``user`` belongs to that workshop's audience (one query at
+    most); ``workshop_ids(user)`` gives the ids of the workshops of this
+    audience that ``user`` belongs to, as a queryset of ids so that listings
+    use it as a subquery.
+    """
+
+    key: str
+    includes: Callable[..., bool]
+    workshop_ids: Callable[..., Iterable[int]]
 
 
 def _collect(name: str, *args) -> list:
@@ -67,3 +89,16 @@ def before_account_deletion(user) -> None:
 def attended_workshops(user, course_page) -> int:
     """Sum of attended workshops for a course, from every registered counter (0 if none)."""
     return sum(_collect("lms_attended_workshops", user, course_page))
+
+
+def course_page_sections(request, page) -> list[Panel]:
+    return sorted(_collect("lms_course_page_sections", request, page), key=lambda p: p.order)
+
+
+def workshop_audiences() -> list[WorkshopAudience]:
+    return _collect("lms_workshop_audiences")
+
+
+def workshop_audience(key: str) -> WorkshopAudience | None:
+    """The audience registered for ``key``, or ``None``."""
+    return next((a for a in workshop_audiences() if a.key == key), None)

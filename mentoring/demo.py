@@ -8,35 +8,26 @@ shared file. Another pair is completed (with feedback), a third waits for
 answers, and a few requests are left for the next round. Safe to run again.
 """
 
+from contextlib import contextmanager
 from datetime import timedelta
+from unittest import mock
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.demo import demo_organisation, demo_user
 from accounts.factories import MembershipFactory, UserFactory
 from accounts.models import User
 
-from . import matcher
+from . import services
 from .factories import MentoringOfferFactory, MentoringRequestFactory
-from .models import (
-    CheckIn,
-    GoalProgress,
-    MatchingRound,
-    MatchProposal,
-    MentoringOffer,
-    MentoringPair,
-    MentoringRequest,
-    PairFeedback,
-    PlanGoal,
-    SharedResource,
-)
-from .services import _offer_input, _request_input
-from .signals import pair_completed
+from .models import MatchingRound, MentoringOffer, MentoringPair, MentoringRequest
 
 ROUND_NAME = "Demo round, January 2026"
+#: The requests in the demo round; the others wait for the next one.
+IN_ROUND = ["stiy", "pvcs", "kfa", "cfca"]
+#: (request, offer) pairs the round proposes and the demo keeps.
+CHOSEN = [("stiy", "kcfh"), ("pvcs", "tswn"), ("kfa", "gwsu")]
 
 # (organisation key, needs, goals, languages, mode, availability)
 REQUESTS = [
@@ -189,15 +180,13 @@ def _mentor(spec, organisation) -> User:
     return user
 
 
-def _pair_data(request: MentoringRequest, offer: MentoringOffer, weights: matcher.Weights):
-    today = timezone.localdate()
-    r, o = _request_input(request, today), _offer_input(offer, 1, today)
-    breakdown = matcher.pair_score(r, o, weights)
-    return {
-        "score": breakdown.total,
-        "breakdown": breakdown.to_dict(),
-        "reasons": [reason.to_dict() for reason in matcher.explain_pair(r, o)],
-    }
+@contextmanager
+def _as_of(moment):
+    """Run the services as if it were ``moment``: the demo's story happened over weeks
+    (a pair accepted forty days ago, check-ins since), and the services date what they
+    write with ``timezone.now()``."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
 
 
 def seed(stdout) -> None:
@@ -205,22 +194,6 @@ def seed(stdout) -> None:
         MembershipFactory(
             user=_person(email, name), organisation=demo_organisation(key), role="representative"
         )
-    requests = {}
-    for key, needs, goals, languages, mode, availability in REQUESTS:
-        organisation = demo_organisation(key)
-        request = organisation.mentoring_requests.order_by("pk").first()
-        if request is None:
-            request = MentoringRequestFactory(
-                organisation=organisation,
-                needs=needs,
-                goals=goals,
-                working_languages=languages,
-                mode=mode,
-                availability=availability,
-                created_by=_representative(organisation),
-            )
-        requests[key] = request
-
     offers = {}
     for key, mentor, focus, capacity, description, languages, mode, availability in OFFERS:
         organisation = demo_organisation(key)
@@ -238,8 +211,12 @@ def seed(stdout) -> None:
             )
         offers[key] = offer
 
+    requests = {key: _request(key, *spec) for key, *spec in REQUESTS if key in IN_ROUND}
     if not MatchingRound.objects.filter(name=ROUND_NAME).exists():
         _seed_round(requests, offers)
+    for key, *spec in REQUESTS:
+        if key not in IN_ROUND:
+            _request(key, *spec)
 
     stdout.write(
         f"Mentoring: {MentoringRequest.objects.count()} requests, "
@@ -247,123 +224,94 @@ def seed(stdout) -> None:
     )
 
 
+def _request(key, needs, goals, languages, mode, availability) -> MentoringRequest:
+    organisation = demo_organisation(key)
+    request = organisation.mentoring_requests.order_by("pk").first()
+    if request is None:
+        request = MentoringRequestFactory(
+            organisation=organisation,
+            needs=needs,
+            goals=goals,
+            working_languages=languages,
+            mode=mode,
+            availability=availability,
+            created_by=_representative(organisation),
+        )
+    return request
+
+
 def _seed_round(requests, offers) -> None:
+    """The round, run and approved by the editor through the same services an admin
+    uses; then one pair is accepted and works together, one completes (its
+    certificates follow from ``pair_completed``, as for any pair), one waits."""
     editor = demo_user("editor")
     now = timezone.now()
-    matching_round = MatchingRound.objects.create(
-        name=ROUND_NAME,
-        status=MatchingRound.Status.APPROVED,
-        created_by=editor,
-        approved_by=editor,
-        run_at=now - timedelta(days=45),
-        approved_at=now - timedelta(days=44),
-        run_count=1,
-    )
-    weights = matcher.Weights(**matching_round.weights)
-    chosen = [("stiy", "kcfh"), ("pvcs", "tswn"), ("kfa", "gwsu")]
-    # The round's report, as the matcher gives it for these requests with the
-    # demo pairs locked (the Cardamom alliance, in person only in Koh Kong, has
-    # no offer within reach).
-    today = timezone.localdate()
-    in_round = ["stiy", "pvcs", "kfa", "cfca"]
-    result = matcher.match(
-        [_request_input(requests[k], today) for k in in_round],
-        [_offer_input(o, o.capacity, today) for o in offers.values()],
-        weights=weights,
-        locked=[(requests[r].pk, offers[o].pk) for r, o in chosen],
-    )
-    matching_round.unmatched = [
-        {"request": u.request_id, "reason": u.reason, "fitting": u.fitting_offers}
-        for u in result.unmatched
-    ]
-    matching_round.fairness = result.fairness.to_dict()
-    matching_round.save(update_fields=["unmatched", "fairness"])
-
-    pairs = {}
-    for request_key, offer_key in chosen:
-        request, offer = requests[request_key], offers[offer_key]
-        data = _pair_data(request, offer, weights)
-        proposal = MatchProposal.objects.create(
-            round=matching_round, request=request, offer=offer, locked=False, **data
-        )
-        pairs[request_key] = MentoringPair.objects.create(
-            round=matching_round,
-            proposal=proposal,
-            request=request,
-            offer=offer,
-            mentee=request.organisation,
-            mentor=offer.organisation,
-            **data,
-        )
+    with _as_of(now - timedelta(days=45)):
+        matching_round = services.open_round(editor, name=ROUND_NAME)
+        services.run_round(editor, matching_round)
+        chosen = {(requests[r].pk, offers[o].pk) for r, o in CHOSEN}
+        proposals = list(matching_round.proposals.all())
+        for proposal in proposals:
+            if (proposal.request_id, proposal.offer_id) not in chosen:
+                services.remove_proposal(editor, matching_round, proposal.pk)
+        missing = chosen - {(p.request_id, p.offer_id) for p in proposals}
+        if missing:
+            raise RuntimeError(f"The demo round no longer proposes {sorted(missing)}")
+    with _as_of(now - timedelta(days=44)):
+        approved = services.approve_round(editor, matching_round)
+    pairs = {pair.request_id: pair for pair in approved}
 
     started = now - timedelta(days=40)
-    active = pairs["stiy"]
-    MentoringPair.objects.filter(pk=active.pk).update(
-        status=MentoringPair.Status.ACTIVE,
-        mentee_accepted_at=started - timedelta(days=2),
-        mentor_accepted_at=started,
-        activated_at=started,
-    )
+    active = pairs[requests["stiy"].pk]
     learner, mentor = demo_user("learner"), demo_user("mentor")
-    goals = [
-        PlanGoal.objects.create(
-            pair=active,
-            title=title,
-            target_date=timezone.localdate() + timedelta(days=days - 40),
-            created_by=mentor,
-        )
-        for title, days in GOALS
-    ]
+    active = _accept(active, mentee_at=started - timedelta(days=2), mentor_at=started)
+    with _as_of(started):
+        goals = [
+            services.add_goal(
+                mentor,
+                active,
+                title=title,
+                target_date=timezone.localdate(started + timedelta(days=days)),
+            )
+            for title, days in GOALS
+        ]
     for days_ago, covered, progress in CHECK_INS:
-        check_in = CheckIn.objects.create(
-            pair=active,
-            date=timezone.localdate() - timedelta(days=days_ago),
-            covered=covered,
-            created_by=learner if days_ago < 10 else mentor,
+        with _as_of(now - timedelta(days=days_ago)):
+            services.add_check_in(
+                learner if days_ago < 10 else mentor,
+                active,
+                date=timezone.localdate(),
+                covered=covered,
+                progress={goals[index].pk: (status, "") for index, status in progress.items()},
+            )
+    with _as_of(started):
+        services.add_resource(
+            mentor,
+            active,
+            title="Cash book template / គំរូបញ្ជីសាច់ប្រាក់",
+            file=ContentFile(CASH_BOOK.encode(), name="cash-book-template.csv"),
         )
-        for index, status in progress.items():
-            GoalProgress.objects.create(check_in=check_in, goal=goals[index], status=status)
-    name = storages["private"].save(
-        f"mentoring/pairs/{active.pk}/demo/cash-book-template.csv", ContentFile(CASH_BOOK.encode())
-    )
-    SharedResource.objects.create(
-        pair=active,
-        title="Cash book template / គំរូបញ្ជីសាច់ប្រាក់",
-        file_name=name,
-        original_name="cash-book-template.csv",
-        content_type="text/csv",
-        size=len(CASH_BOOK.encode()),
-        added_by=mentor,
-    )
 
-    completed = pairs["pvcs"]
-    MentoringPair.objects.filter(pk=completed.pk).update(
-        status=MentoringPair.Status.COMPLETED,
-        mentee_accepted_at=started,
-        mentor_accepted_at=started,
-        activated_at=started,
-        completed_at=now - timedelta(days=2),
-    )
-    MentoringRequest.objects.filter(pk=completed.request_id).update(is_open=False)
-    PairFeedback.objects.create(
-        pair=completed,
-        side="mentee",
-        rating=5,
-        text="Our policy is adopted and every volunteer has the referral list.",
-        given_by=_representative(completed.mentee),
-    )
-    PairFeedback.objects.create(
-        pair=completed,
-        side="mentor",
-        rating=4,
-        text="A committed group; next time we would plan more village visits.",
-        given_by=_representative(completed.mentor),
-    )
-    completed_id = completed.pk
-    # The same announcement the lifecycle service makes, so that other apps
-    # (certificates) react to the demo's completed pair as to a real one.
-    transaction.on_commit(
-        lambda: pair_completed.send(
-            sender=MentoringPair, pair=MentoringPair.objects.get(pk=completed_id)
+    completed = pairs[requests["pvcs"].pk]
+    completed = _accept(completed, mentee_at=started, mentor_at=started)
+    with _as_of(now - timedelta(days=2)):
+        services.complete_pair(
+            _representative(completed.mentee),
+            completed,
+            rating=5,
+            feedback="Our policy is adopted and every volunteer has the referral list.",
         )
-    )
+        services.complete_pair(
+            _representative(completed.mentor),
+            completed,
+            rating=4,
+            feedback="A committed group; next time we would plan more village visits.",
+        )
+
+
+def _accept(pair: MentoringPair, *, mentee_at, mentor_at) -> MentoringPair:
+    """Both sides accept, each on its day; returns the pair, now active."""
+    with _as_of(mentee_at):
+        services.accept_pair(_representative(pair.mentee), pair)
+    with _as_of(mentor_at):
+        return services.accept_pair(_representative(pair.mentor), pair)

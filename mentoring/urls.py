@@ -21,6 +21,7 @@ urlpatterns = [
     path("pairs/<int:pk>/decline/", views.pair_decline, name="pair_decline"),
     path("pairs/<int:pk>/complete/", views.pair_complete, name="pair_complete"),
     path("pairs/<int:pk>/end/", views.pair_end, name="pair_end"),
+    path("pairs/<int:pk>/workshops/new/", views.pair_workshop_new, name="pair_workshop_new"),
     path("pairs/<int:pk>/goals/", views.goal_add, name="goal_add"),
     path("pairs/<int:pk>/goals/<int:goal_pk>/delete/", views.goal_delete, name="goal_delete"),
     path("pairs/<int:pk>/check-ins/new/", views.check_in_add, name="check_in_add"),

@@ -9,11 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.services import get_organisation_for_representative
+from lms.forms import add_service_errors
+from workshops.forms import AudienceWorkshopForm
+from workshops.models import Workshop
 
 from . import services
 from .explain import breakdown_items, reason_phrases
@@ -29,14 +32,6 @@ from .forms import (
     ResourceForm,
 )
 from .models import MentoringExclusion, MentoringPair, Side
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _error_message(request, error) -> None:
@@ -90,29 +85,36 @@ def overview(request):
     )
 
 
-@login_required
-def request_edit(request, slug):
+def _listing_edit(request, slug, *, open_of, form_class, save, template, published):
+    """The one page for publishing a request or an offer, or changing the open one."""
     organisation = get_organisation_for_representative(request.user, slug)
-    instance = services.open_request_of(organisation)
-    form = RequestForm(request.POST or None, instance=instance, organisation=organisation)
+    instance = open_of(organisation)
+    form = form_class(request.POST or None, instance=instance, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_request(request.user, organisation, **form.service_kwargs())
+            save(request.user, organisation, **form.service_kwargs())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                _(
-                    "Your request for mentoring is published. "
-                    "It will be in the next matching round."
-                ),
-            )
+            messages.success(request, published)
             return redirect("mentoring:overview")
     return render(
+        request, template, {"form": form, "organisation": organisation, "instance": instance}
+    )
+
+
+@login_required
+def request_edit(request, slug):
+    return _listing_edit(
         request,
-        "mentoring/request_form.html",
-        {"form": form, "organisation": organisation, "instance": instance},
+        slug,
+        open_of=services.open_request_of,
+        form_class=RequestForm,
+        save=services.save_request,
+        template="mentoring/request_form.html",
+        published=_(
+            "Your request for mentoring is published. It will be in the next matching round."
+        ),
     )
 
 
@@ -129,24 +131,14 @@ def request_close(request, slug):
 
 @login_required
 def offer_edit(request, slug):
-    organisation = get_organisation_for_representative(request.user, slug)
-    instance = services.open_offer_of(organisation)
-    form = OfferForm(request.POST or None, instance=instance, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_offer(request.user, organisation, **form.service_kwargs())
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Your offer to mentor is published. It will be in the next matching round."),
-            )
-            return redirect("mentoring:overview")
-    return render(
+    return _listing_edit(
         request,
-        "mentoring/offer_form.html",
-        {"form": form, "organisation": organisation, "instance": instance},
+        slug,
+        open_of=services.open_offer_of,
+        form_class=OfferForm,
+        save=services.save_offer,
+        template="mentoring/offer_form.html",
+        published=_("Your offer to mentor is published. It will be in the next matching round."),
     )
 
 
@@ -175,7 +167,7 @@ def conflicts(request, slug):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved. You will never be paired with them."))
             return redirect("mentoring:conflicts", slug=organisation.slug)
@@ -204,14 +196,6 @@ def conflict_withdraw(request, slug, pk):
 # ---------------------------------------------------------------------------
 
 
-def private_workshop_url(pair: MentoringPair) -> str | None:
-    """The workshops app's page to schedule a private workshop for a pair, if it has one."""
-    try:
-        return reverse("workshops:schedule_for_pair", kwargs={"pair_id": pair.pk})
-    except NoReverseMatch:
-        return None
-
-
 @login_required
 def pair_detail(request, pk):
     pair = services.get_pair_for_user(request.user, pk)
@@ -221,8 +205,9 @@ def pair_detail(request, pk):
         updates = sorted(goal.progress.all(), key=lambda p: (p.check_in.date, p.check_in_id))
         goal.latest = updates[-1] if updates else None
     check_ins = pair.check_ins.select_related("created_by").prefetch_related("progress__goal")
-    is_mentor = services.is_pair_mentor(request.user, pair)
-    workshop_url = private_workshop_url(pair) if is_mentor and pair.status == "active" else None
+    workshop_url = None
+    if services.can_schedule_for_pair(request.user, pair):
+        workshop_url = reverse("mentoring:pair_workshop_new", args=[pair.pk])
     return render(
         request,
         "mentoring/pair_detail.html",
@@ -248,16 +233,18 @@ def pair_detail(request, pk):
     )
 
 
-def _transition_view(request, pk, action, form_class=None, template=None):
+def _transition_view(request, pk, act, form_class=None, template=None):
+    """Fetch the pair, parse the form (if the action has one) and call ``act``, one of
+    the lifecycle services; ``None`` when it succeeded, otherwise the response."""
     pair = services.get_pair_for_user(request.user, pk)
     form = form_class(request.POST or None) if form_class else None
     if request.method == "POST" and (form is None or form.is_valid()):
         data = dict(form.cleaned_data) if form else {}
         try:
-            services.transition(request.user, pair, action, **data)
+            act(request.user, pair, **data)
         except ValidationError as error:
             if form is not None and hasattr(error, "error_dict"):
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 _error_message(request, error)
                 return redirect("mentoring:pair_detail", pk=pair.pk)
@@ -277,7 +264,7 @@ def _transition_view(request, pk, action, form_class=None, template=None):
 @login_required
 @require_POST
 def pair_accept(request, pk):
-    response = _transition_view(request, pk, services.Action.ACCEPT)
+    response = _transition_view(request, pk, services.accept_pair)
     if response is None:
         pair = MentoringPair.objects.get(pk=pk)
         if pair.status == MentoringPair.Status.ACTIVE:
@@ -293,7 +280,7 @@ def pair_accept(request, pk):
 @login_required
 @require_POST
 def pair_decline(request, pk):
-    response = _transition_view(request, pk, services.Action.DECLINE, DeclineForm)
+    response = _transition_view(request, pk, services.decline_pair, DeclineForm)
     if response is None:
         messages.success(
             request, _("You declined this match. You will not be proposed to each other again.")
@@ -305,7 +292,7 @@ def pair_decline(request, pk):
 @login_required
 def pair_complete(request, pk):
     response = _transition_view(
-        request, pk, services.Action.COMPLETE, CompleteForm, "mentoring/pair_complete.html"
+        request, pk, services.complete_pair, CompleteForm, "mentoring/pair_complete.html"
     )
     if response is None:
         pair = MentoringPair.objects.get(pk=pk)
@@ -322,13 +309,28 @@ def pair_complete(request, pk):
 
 @login_required
 def pair_end(request, pk):
-    response = _transition_view(
-        request, pk, services.Action.END, EndForm, "mentoring/pair_end.html"
-    )
+    response = _transition_view(request, pk, services.end_pair, EndForm, "mentoring/pair_end.html")
     if response is None:
         messages.success(request, _("The mentoring was ended."))
         response = redirect("mentoring:pair_detail", pk=pk)
     return response
+
+
+@login_required
+def pair_workshop_new(request, pk):
+    """The mentoring side of an active pair schedules a private workshop for it."""
+    pair = services.get_pair_for_user(request.user, pk)
+    if not services.can_schedule_for_pair(request.user, pair):
+        raise PermissionDenied
+    instance = Workshop(audience=Workshop.Audience.PAIR, host=request.user)
+    form = AudienceWorkshopForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        workshop = services.schedule_pair_workshop(request.user, pair, **form.workshop_data())
+        messages.success(request, _("The workshop is saved."))
+        return redirect(workshop)
+    return render(
+        request, "pages/workshop_form.html", {"form": form, "workshop": None, "pair": pair}
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -376,7 +378,7 @@ def check_in_add(request, pk):
         try:
             services.add_check_in(request.user, pair, **form.service_kwargs())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             _error_message(request, error)
             return redirect("mentoring:pair_detail", pk=pair.pk)

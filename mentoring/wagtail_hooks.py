@@ -10,9 +10,16 @@ from wagtail.permissions import register_permission_policy
 
 from lms.exports import SafeExportModelViewSet
 from lms.hooks import NavItem, Panel
+from lms.permissions import ReadOnlyPolicy
 
 from . import admin_views, services
-from .models import MentoringExclusion, MentoringOffer, MentoringPair, MentoringRequest
+from .models import (
+    MentoringExclusion,
+    MentoringOffer,
+    MentoringPair,
+    MentoringRequest,
+    PairWorkshop,
+)
 
 
 class MentoringAdminMenuItem(MenuItem):
@@ -53,18 +60,9 @@ class MatchingRoundViewSet(ViewSet):
         ]
 
 
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Admins may list, inspect and export; changes go through the services."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and services.is_mentoring_admin(user)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-
 class ExclusionPolicy(ModelPermissionPolicy):
-    """Admins may also record or remove a conflict of interest directly."""
+    """Admins may also add or remove these directly: a conflict of interest, or the link
+    from a pair to a workshop scheduled in the admin."""
 
     def user_has_permission(self, user, action):
         return action in {"view", "add", "delete"} and services.is_mentoring_admin(user)
@@ -74,8 +72,9 @@ class ExclusionPolicy(ModelPermissionPolicy):
 
 
 for model in (MentoringRequest, MentoringOffer, MentoringPair):
-    register_permission_policy(model, ReadOnlyPolicy(model))
+    register_permission_policy(model, ReadOnlyPolicy(model, may_view=services.is_mentoring_admin))
 register_permission_policy(MentoringExclusion, ExclusionPolicy(MentoringExclusion))
+register_permission_policy(PairWorkshop, ExclusionPolicy(PairWorkshop))
 
 
 class PairViewSet(SafeExportModelViewSet):
@@ -190,11 +189,31 @@ class ExclusionViewSet(SafeExportModelViewSet):
     search_backend_name = None
 
 
+class PairWorkshopViewSet(SafeExportModelViewSet):
+    """Private workshops of pairs. Mentors schedule them from the pair's page; an admin
+    who scheduled one in the workshops admin (audience: a mentoring pair) links it here."""
+
+    model = PairWorkshop
+    icon = "date"
+    menu_label = _("Pair workshops")
+    copy_view_enabled = False
+    list_display = ["pair", "workshop", "created_at"]
+    form_fields = ["pair", "workshop"]
+    ordering = ["-created_at"]
+
+
 class MentoringViewSetGroup(ViewSetGroup):
     menu_label = _("Mentoring")
     menu_icon = "group"
     menu_order = 400
-    items = (MatchingRoundViewSet, PairViewSet, RequestViewSet, OfferViewSet, ExclusionViewSet)
+    items = (
+        MatchingRoundViewSet,
+        PairViewSet,
+        RequestViewSet,
+        OfferViewSet,
+        ExclusionViewSet,
+        PairWorkshopViewSet,
+    )
 
 
 @hooks.register("register_admin_viewset")
@@ -246,3 +265,8 @@ def mentoring_personal_data(user):
 @hooks.register("lms_account_deletion")
 def mentoring_account_deletion(user):
     services.before_account_deletion(user)
+
+
+@hooks.register("lms_workshop_audiences")
+def pair_workshop_audience():
+    return services.pair_workshop_audience()

@@ -110,19 +110,19 @@ class WorkshopForm(forms.ModelForm):
         return services.schedule_workshop(user, **extra, **data)
 
 
-class PairWorkshopForm(WorkshopForm):
-    """A private workshop of a mentoring pair: its audience is the pair's two organisations."""
+class AudienceWorkshopForm(WorkshopForm):
+    """A workshop for an audience another app gathers (a mentoring pair's two
+    organisations): the app that owns the audience saves it with ``workshop_data()``."""
 
     invitee_emails = None
 
     class Meta(WorkshopForm.Meta):
         fields = [f for f in WorkshopForm.Meta.fields if f != "audience"]
 
-    def save_with(self, user):
+    def workshop_data(self) -> dict:
+        """Keyword arguments for ``services.schedule_audience_workshop``."""
         data = {f: self.cleaned_data[f] for f in self.Meta.fields}
-        return services.schedule_pair_workshop(
-            user, self.instance.mentoring_pair, co_hosts=self.cleaned_data["co_host_emails"], **data
-        )
+        return {"co_hosts": self.cleaned_data["co_host_emails"], **data}
 
 
 class RoomPostForm(forms.Form):

@@ -33,6 +33,8 @@ class Workshop(models.Model):
     class Audience(models.TextChoices):
         SIGNED_IN = "signed_in", _("Anyone signed in")
         COURSE = "course", _("Learners enrolled in a course")
+        # Gathered by the mentoring app, which links its pairs to their workshops
+        # and says who belongs (``lms_workshop_audiences``).
         PAIR = "pair", _("The two organisations of a mentoring pair")
         INVITED = "invited", _("Invited people only")
 
@@ -73,15 +75,6 @@ class Workshop(models.Model):
         help_text=_(
             "Attending counts toward this course. Required when only its learners may join."
         ),
-    )
-    mentoring_pair = models.ForeignKey(
-        "mentoring.MentoringPair",
-        verbose_name=_("mentoring pair"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="workshops",
-        help_text=_("For a private workshop of a mentoring pair."),
     )
     invitees = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -138,8 +131,6 @@ class Workshop(models.Model):
             add("title_en", _("Give a title in Khmer, in English or in both."))
         if self.audience == self.Audience.COURSE and not self.course_id:
             add("course", _("Choose the course whose learners may join."))
-        if self.audience == self.Audience.PAIR and not self.mentoring_pair_id:
-            add("mentoring_pair", _("Choose the mentoring pair."))
         if self.starts_at and self.ends_at:
             if self.ends_at <= self.starts_at:
                 add("ends_at", _("The end must be after the start."))

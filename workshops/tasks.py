@@ -1,4 +1,5 @@
-"""Background tasks: reminders and the automatic end, enqueued with a run time."""
+"""Background tasks: reminders and the automatic end, enqueued with a run time, and
+attendance, enqueued after commit when people leave or the workshop ends. Tasks carry ids."""
 
 from datetime import datetime
 
@@ -24,3 +25,9 @@ def end_overdue_workshop(workshop_id: int) -> bool:
     if workshop is None:
         return False
     return services.end_workshop_automatically(workshop) is not None
+
+
+@task()
+def record_workshop_attendance(workshop_id: int, user_ids: list[int] | None = None) -> int:
+    """Store the attendance of everyone who joined the workshop (or of ``user_ids``)."""
+    return services.record_attendance(workshop_id, user_ids)

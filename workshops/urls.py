@@ -7,7 +7,6 @@ app_name = "workshops"
 urlpatterns = [
     path("", views.workshop_list, name="list"),
     path("new/", views.schedule, name="create"),
-    path("pair/<int:pair_id>/new/", views.schedule_for_pair, name="schedule_for_pair"),
     path("calendar/", views.calendar_settings, name="calendar"),
     path("calendar/<str:token>.ics", views.feed, name="feed"),
     path("<int:pk>/", views.room, name="room"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from lms.exports import csv_response
 
 from . import ics, services
-from .forms import PairWorkshopForm, RoomPostForm, WorkshopForm
+from .forms import RoomPostForm, WorkshopForm
 from .models import Workshop
 
 
@@ -193,25 +193,6 @@ def schedule(request, pk=None):
             messages.success(request, _("The workshop is saved."))
             return redirect(workshop)
     return render(request, "pages/workshop_form.html", {"form": form, "workshop": workshop})
-
-
-@login_required
-def schedule_for_pair(request, pair_id):
-    """A mentor schedules a private workshop for their mentoring pair."""
-    from mentoring.services import get_pair_for_user
-
-    pair = get_pair_for_user(request.user, pair_id)
-    if not services.can_schedule_for_pair(request.user, pair):
-        raise PermissionDenied
-    instance = Workshop(audience=Workshop.Audience.PAIR, mentoring_pair=pair, host=request.user)
-    form = PairWorkshopForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        workshop = form.save_with(request.user)
-        messages.success(request, _("The workshop is saved."))
-        return redirect(workshop)
-    return render(
-        request, "pages/workshop_form.html", {"form": form, "workshop": None, "pair": pair}
-    )
 
 
 @login_required

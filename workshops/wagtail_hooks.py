@@ -1,12 +1,15 @@
 """Workshops in the Wagtail admin, and the hooks the site shell calls."""
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.log_actions import log
 
 from lms.exports import SafeExportModelViewSet
+from lms.forms import add_service_errors
 from lms.hooks import NavItem, Panel
 
 from . import services
@@ -14,21 +17,40 @@ from .forms import https_url_fields
 from .models import Attendance, Workshop
 
 
-class WorkshopCreateView(generic.CreateView):
-    def save_instance(self):
-        instance = super().save_instance()
-        services.schedule_background_tasks(instance)
-        return instance
+class _ThroughServices:
+    """Admin forms save through ``workshops.services``, like every other door: the same
+    permission checks, the "an ended workshop cannot be changed" guard, and reminders
+    enqueued after commit. A refusal is shown on the form."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+    def service_kwargs(self) -> dict:
+        data = self.form.cleaned_data
+        kwargs = {f: data[f] for f in (*services.WORKSHOP_FIELDS, "host") if f in data}
+        kwargs["co_hosts"] = data.get("co_hosts", ())
+        kwargs["invitees"] = data.get("invitees", ())
+        return kwargs
 
 
-class WorkshopEditView(generic.EditView):
+class WorkshopCreateView(_ThroughServices, generic.CreateView):
     def save_instance(self):
-        old_start = Workshop.objects.get(pk=self.object.pk).starts_at
-        instance = super().save_instance()
-        if instance.starts_at != old_start:
-            instance.registrations.update(reminded_24h_at=None, reminded_1h_at=None)
-            services.schedule_background_tasks(instance)
-        return instance
+        workshop = services.schedule_workshop(self.request.user, **self.service_kwargs())
+        log(workshop, "wagtail.create", user=self.request.user, content_changed=True)
+        return workshop
+
+
+class WorkshopEditView(_ThroughServices, generic.EditView):
+    def save_instance(self):
+        stored = Workshop.objects.get(pk=self.object.pk)
+        workshop = services.update_workshop(self.request.user, stored, **self.service_kwargs())
+        log(workshop, "wagtail.edit", user=self.request.user, content_changed=True)
+        return workshop
 
 
 class WorkshopViewSet(SafeExportModelViewSet):
@@ -65,7 +87,6 @@ class WorkshopViewSet(SafeExportModelViewSet):
         "capacity",
         "audience",
         "course",
-        "mentoring_pair",
         "invitees",
         "video_url",
     ]
@@ -105,6 +126,17 @@ def upcoming_workshops_panel(request):
         template="workshops/panels/upcoming.html",
         context={"workshops": services.visible_upcoming_for(request.user, limit=5)},
         order=200,
+    )
+
+
+@hooks.register("lms_course_page_sections")
+def course_workshops_section(request, page):
+    """Upcoming workshops of the course (in any of its languages) that the visitor may see."""
+    return Panel(
+        template="workshops/components/course_workshops.html",
+        context={
+            "workshops": services.visible_upcoming_for(request.user, limit=5, course_page=page)
+        },
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.core.files.storage import storages
@@ -133,10 +132,6 @@ def admin_client(client, admin_user):
     profile.save()
     client.force_login(admin_user)
     return client
-
-
-def as_namespace(**kwargs):
-    return SimpleNamespace(**kwargs)
 
 
 @pytest.fixture

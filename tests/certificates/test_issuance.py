@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -174,6 +173,7 @@ def test_a_completed_mentoring_pair_earns_both_organisations_a_certificate(
     user, other_user, django_capture_on_commit_callbacks
 ):
     """pair_completed issues one certificate to each organisation, once."""
+    from mentoring.factories import MentoringPairFactory
     from mentoring.signals import pair_completed
 
     mentee = OrganisationFactory(
@@ -181,7 +181,9 @@ def test_a_completed_mentoring_pair_earns_both_organisations_a_certificate(
     )
     mentor = OrganisationFactory(name_en="Khmer Rights Advocacy Centre", name_km="មជ្ឈមណ្ឌលតស៊ូមតិ")
     MembershipFactory(user=user, organisation=mentee)
-    pair = SimpleNamespace(pk=7, mentee=mentee, mentor=mentor)
+    pair = MentoringPairFactory(
+        request__organisation=mentee, offer__organisation=mentor, status="completed"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         pair_completed.send(sender=None, pair=pair)
         pair_completed.send(sender=None, pair=pair)
@@ -212,14 +214,12 @@ def test_the_english_and_khmer_course_earn_one_certificate(confirmed, issue, cou
         course_page.locale.__class__.objects.get(language_code="en")
     )
     first = issue(confirmed)
-    assert (
-        services.issue_for(
-            SimpleNamespace(
-                pk=99, user=confirmed, course=english, course_key=course_page.translation_key
-            )
-        ).pk
-        == first.pk
+    from courses.models import Enrolment
+
+    through_english = Enrolment(
+        pk=99, user=confirmed, course=english, course_key=course_page.translation_key
     )
+    assert services.issue_for(through_english).pk == first.pk
 
 
 def test_the_course_completed_signal_issues_a_certificate(

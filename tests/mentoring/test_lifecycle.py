@@ -1,4 +1,4 @@
-"""The pair's lifecycle: every legal and illegal transition, through one service."""
+"""The pair's lifecycle: every legal and illegal transition, one service per action."""
 
 import pytest
 from django.core import mail
@@ -38,13 +38,13 @@ def test_pair_becomes_active_when_both_sides_accept(
 ):
     """The first acceptance is recorded; the second activates the pair and
     tells both representatives, each in their own language."""
-    services.transition(mentee_rep, proposed_pair, Action.ACCEPT)
+    services.accept_pair(mentee_rep, proposed_pair)
     pair = refresh(proposed_pair)
     assert pair.status == "proposed"
     assert pair.mentee_accepted_at and not pair.mentor_accepted_at
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.transition(mentor_rep, pair, Action.ACCEPT)
+        services.accept_pair(mentor_rep, pair)
     pair = refresh(pair)
     assert pair.status == "active"
     assert pair.activated_at is not None
@@ -64,7 +64,7 @@ def test_declining_ends_the_proposal_and_excludes_the_pair_later(
     organisations become an exclusion for later rounds."""
     actor = mentee_rep if side == "mentee" else mentor_rep
     with django_capture_on_commit_callbacks(execute=True):
-        services.transition(actor, proposed_pair, Action.DECLINE, reason="Too far for us.")
+        services.decline_pair(actor, proposed_pair, reason="Too far for us.")
     pair = refresh(proposed_pair)
     assert pair.status == "declined"
     assert pair.declined_by_side == side
@@ -76,8 +76,8 @@ def test_declining_ends_the_proposal_and_excludes_the_pair_later(
 
 
 def test_a_side_may_decline_after_accepting_while_still_proposed(proposed_pair, mentee_rep):
-    services.transition(mentee_rep, proposed_pair, Action.ACCEPT)
-    services.transition(mentee_rep, proposed_pair, Action.DECLINE)
+    services.accept_pair(mentee_rep, proposed_pair)
+    services.decline_pair(mentee_rep, proposed_pair)
     assert refresh(proposed_pair).status == "declined"
 
 
@@ -87,14 +87,14 @@ def test_completion_needs_feedback_from_both_sides_and_signals_once(
     """The first side's feedback keeps the pair active and asks the other side;
     the second completes it, closes the request and sends pair_completed once."""
     with django_capture_on_commit_callbacks(execute=True):
-        services.transition(mentee_rep, active_pair, Action.COMPLETE, rating=5, feedback="Great")
+        services.complete_pair(mentee_rep, active_pair, rating=5, feedback="Great")
     pair = refresh(active_pair)
     assert pair.status == "active"
     assert [m.to for m in mail.outbox] == [[mentor_rep.email]]
     assert completed_signals == []
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.transition(mentor_rep, pair, Action.COMPLETE, rating=4, feedback="Good group")
+        services.complete_pair(mentor_rep, pair, rating=4, feedback="Good group")
     pair = refresh(pair)
     assert pair.status == "completed"
     assert pair.completed_at is not None
@@ -107,7 +107,7 @@ def test_completion_needs_feedback_from_both_sides_and_signals_once(
 
     with pytest.raises(ValidationError, match="completed"):
         with django_capture_on_commit_callbacks(execute=True):
-            services.transition(mentor_rep, pair, Action.COMPLETE, rating=4)
+            services.complete_pair(mentor_rep, pair, rating=4)
     assert completed_signals == [pair.pk]
 
 
@@ -115,7 +115,7 @@ def test_an_admin_may_complete_without_feedback(
     active_pair, mentoring_admin, completed_signals, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.transition(mentoring_admin, active_pair, Action.COMPLETE)
+        services.complete_pair(mentoring_admin, active_pair)
     assert refresh(active_pair).status == "completed"
     assert completed_signals == [active_pair.pk]
 
@@ -124,8 +124,8 @@ def test_an_admin_may_complete_without_feedback(
 def test_ending_early_needs_a_reason(actor, active_pair, request):
     user = request.getfixturevalue(actor)
     with pytest.raises(ValidationError, match="reason"):
-        services.transition(user, active_pair, Action.END, reason=" ")
-    services.transition(user, active_pair, Action.END, reason="Our funding stopped.")
+        services.end_pair(user, active_pair, reason=" ")
+    services.end_pair(user, active_pair, reason="Our funding stopped.")
     pair = refresh(active_pair)
     assert pair.status == "ended"
     assert pair.end_reason == "Our funding stopped."
@@ -154,6 +154,23 @@ ILLEGAL = [
 ]
 
 
+KWARGS = {
+    Action.ACCEPT: {},
+    Action.DECLINE: {"reason": "r"},
+    Action.COMPLETE: {"rating": 3},
+    Action.END: {"reason": "r"},
+}
+
+
+def act(action):
+    return {
+        Action.ACCEPT: services.accept_pair,
+        Action.DECLINE: services.decline_pair,
+        Action.COMPLETE: services.complete_pair,
+        Action.END: services.end_pair,
+    }[action]
+
+
 @pytest.mark.parametrize(("status", "action", "actor", "error", "words"), ILLEGAL)
 def test_illegal_transitions_are_refused_and_change_nothing(
     status, action, actor, error, words, mentoring_request, offer, request
@@ -163,35 +180,35 @@ def test_illegal_transitions_are_refused_and_change_nothing(
     pair = MentoringPairFactory(request=mentoring_request, offer=offer, status=status)
     user = request.getfixturevalue(actor)
     with pytest.raises(error, match=words):
-        services.transition(user, pair, action, reason="r", rating=3)
+        act(action)(user, pair, **KWARGS[action])
     assert refresh(pair).status == status
     assert not PairFeedback.objects.exists()
 
 
 def test_accepting_twice_is_refused(proposed_pair, mentee_rep):
-    services.transition(mentee_rep, proposed_pair, Action.ACCEPT)
+    services.accept_pair(mentee_rep, proposed_pair)
     with pytest.raises(ValidationError, match="already accepted"):
-        services.transition(mentee_rep, proposed_pair, Action.ACCEPT)
+        services.accept_pair(mentee_rep, proposed_pair)
 
 
 def test_giving_feedback_twice_is_refused(active_pair, mentee_rep):
-    services.transition(mentee_rep, active_pair, Action.COMPLETE, rating=4)
+    services.complete_pair(mentee_rep, active_pair, rating=4)
     with pytest.raises(ValidationError, match="already given its feedback"):
-        services.transition(mentee_rep, active_pair, Action.COMPLETE, rating=5)
+        services.complete_pair(mentee_rep, active_pair, rating=5)
 
 
 def test_completion_without_a_rating_is_refused(active_pair, mentee_rep):
     with pytest.raises(ValidationError) as info:
-        services.transition(mentee_rep, active_pair, Action.COMPLETE, rating=None)
+        services.complete_pair(mentee_rep, active_pair, rating=None)
     assert info.value.message_dict == {"rating": ["Give a rating from 1 to 5."]}
 
 
 def test_illegal_transition_error_is_translated(proposed_pair, mentee_rep):
     from django.utils import translation
 
-    services.transition(mentee_rep, proposed_pair, Action.DECLINE)
+    services.decline_pair(mentee_rep, proposed_pair)
     with translation.override("km"), pytest.raises(ValidationError) as info:
-        services.transition(mentee_rep, proposed_pair, Action.ACCEPT)
+        services.accept_pair(mentee_rep, proposed_pair)
     message = info.value.messages[0]
     assert "no longer waiting" not in message
     assert any("\u1780" <= ch <= "\u17ff" for ch in message)
@@ -237,7 +254,7 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, active_pair):
 
 
 def test_feedback_form_completes_the_pair(client, active_pair, mentee_rep, mentor_rep):
-    services.transition(mentor_rep, active_pair, Action.COMPLETE, rating=5)
+    services.complete_pair(mentor_rep, active_pair, rating=5)
     login(client, mentee_rep)
     url = en_url("pair_complete", active_pair.pk)
     assert client.get(url).status_code == 200

@@ -12,12 +12,12 @@ from mentoring.matcher import (
     Request,
     UnmatchedReason,
     Weights,
-    brute_force,
     build_problem,
     infeasibility,
     match,
     pair_score,
 )
+from tests.support.matcher_reference import brute_force
 
 FOCUS = ["fundraising", "financial-management", "advocacy", "legal-aid", "safeguarding"]
 PROVINCES = ["02", "03", "12", "17", "19", "24", "25"]

@@ -13,7 +13,6 @@ from mentoring.factories import (
     MentoringRequestFactory,
 )
 from mentoring.models import MatchingRound, MentoringExclusion, MentoringPair
-from mentoring.services import Action
 
 from .conftest import organisation_with_rep
 
@@ -76,7 +75,7 @@ def test_a_declined_pair_is_never_proposed_again(market, mentoring_admin):
     pairs = services.approve_round(mentoring_admin, first)
     stung = next(p for p in pairs if p.request_id == asking["stung"].pk)
     rep = stung.mentee.memberships.get().user
-    services.transition(rep, stung, Action.DECLINE, reason="Not now")
+    services.decline_pair(rep, stung, reason="Not now")
     assert MentoringExclusion.objects.filter(kind="declined").count() == 1
 
     second = services.open_round(mentoring_admin, name="Second")

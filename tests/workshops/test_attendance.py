@@ -13,7 +13,7 @@ from courses.services import get_enrolment
 from lms import hooks
 from workshops import services
 from workshops.factories import WorkshopFactory
-from workshops.models import Attendance, Connection
+from workshops.models import Attendance, Connection, Participant
 
 
 @pytest.fixture
@@ -146,3 +146,65 @@ def test_attendance_of_other_courses_does_not_count(
     attend(workshop, user, (0, 50))
     end(workshop, django_capture_on_commit_callbacks)
     assert hooks.attended_workshops(user, other) == 0
+
+
+def crowd(workshop, people: int):
+    """``people`` participants, each present for the first 40 minutes on two connections."""
+    users = UserFactory.create_batch(people)
+    participants = Participant.objects.bulk_create(
+        [Participant(workshop=workshop, user=u, display_name=u.display_name) for u in users]
+    )
+    Connection.objects.bulk_create(
+        [
+            Connection(
+                workshop=workshop,
+                participant=p,
+                channel_name="test",
+                joined_at=workshop.starts_at + timedelta(minutes=start),
+                last_seen_at=workshop.starts_at + timedelta(minutes=end),
+                left_at=workshop.starts_at + timedelta(minutes=end),
+            )
+            for p in participants
+            for start, end in ((0, 25), (20, 40))
+        ]
+    )
+    return users
+
+
+@pytest.mark.parametrize("people", [10, 200])
+def test_attendance_is_recorded_in_a_constant_number_of_queries(people, workshop):
+    """Computing and storing everyone's attendance takes the same few queries for 10
+    people as for 200 (the workshop, its hosts, the participants with their
+    connections, one upsert), and a second run updates the rows in place."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    workshop.course = None
+    workshop.save(update_fields=["course"])
+    crowd(workshop, people)
+    for _run in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert services.record_attendance(workshop.pk) == people
+        assert len(queries) <= 8, [q["sql"] for q in queries]
+    assert Attendance.objects.filter(workshop=workshop, attended=True, minutes=40).count() == people
+
+
+@pytest.mark.parametrize("people", [10, 200])
+def test_ending_answers_the_host_before_attendance_is_computed(
+    people, workshop, django_capture_on_commit_callbacks
+):
+    """Ending the workshop is a constant handful of queries whatever its size; the
+    attendance task runs after commit, and then everyone's attendance is stored."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    crowd(workshop, people)
+    host = services.participant_for(workshop.host, workshop)
+    with django_capture_on_commit_callbacks() as callbacks:
+        with CaptureQueriesContext(connection) as queries:
+            services.end_workshop(workshop.pk, host.pk)
+        assert len(queries) <= 12, [q["sql"] for q in queries]
+        assert not Attendance.objects.filter(workshop=workshop).exists()
+    for callback in callbacks:
+        callback()
+    assert Attendance.objects.filter(workshop=workshop, attended=True).count() == people

@@ -186,7 +186,7 @@ def test_pair_mentor_schedules_a_private_workshop(client):
     outsider = UserFactory()
     client.force_login(mentor)
     response = client.post(
-        f"/en/workshops/pair/{pair.pk}/new/",
+        f"/en/mentoring/pairs/{pair.pk}/workshops/new/",
         {
             "title_en": "Our monthly check-in",
             "starts_at": "2030-06-01T09:00",
@@ -195,12 +195,12 @@ def test_pair_mentor_schedules_a_private_workshop(client):
         },
     )
     assert response.status_code == 302
-    workshop = Workshop.objects.get(mentoring_pair=pair)
+    workshop = Workshop.objects.get(mentoring_link__pair=pair)
     assert workshop.audience == "pair"
     assert services.may_join(mentee_member, workshop)
     assert not services.may_join(outsider, workshop)
     client.force_login(mentee_member)
-    assert client.get(f"/en/workshops/pair/{pair.pk}/new/").status_code == 403
+    assert client.get(f"/en/mentoring/pairs/{pair.pk}/workshops/new/").status_code == 403
 
 
 def test_dashboard_and_navigation_show_upcoming_workshops(user_client, user, workshop):
@@ -214,21 +214,24 @@ def test_dashboard_and_navigation_show_upcoming_workshops(user_client, user, wor
 
 
 def test_course_audience_sees_course_workshops_only_when_enrolled(client):
-    from django.template import Context, Template
-    from django.test import RequestFactory
+    """The course page's workshops section (a section hook) lists a course-audience
+    workshop only to enrolled learners, who alone may join it."""
+    from django.utils import translation
 
     from courses.factories import EnrolmentFactory, course_page
 
     course = course_page(title="Advocacy 101")
-    workshop = WorkshopFactory(title_en="Advocacy Q&A", audience="course", course=course)
+    workshop = WorkshopFactory(
+        title_en="Advocacy Q&A", title_km="Advocacy Q&A", audience="course", course=course
+    )
     learner = UserFactory()
-    request = RequestFactory().get("/")
-    request.user = learner
-    template = Template("{% load workshops_tags %}{% course_workshops page %}")
-    assert "Advocacy Q&amp;A" not in template.render(Context({"request": request, "page": course}))
-    assert not services.may_join(learner, workshop)
-    EnrolmentFactory(user=learner, course=course)
-    assert "Advocacy Q&amp;A" in template.render(Context({"request": request, "page": course}))
+    client.force_login(learner)
+    url = course.get_url()
+    with translation.override("en"):  # the page's language stays with the page
+        assert "Advocacy Q&amp;A" not in client.get(url).content.decode()
+        assert not services.may_join(learner, workshop)
+        EnrolmentFactory(user=learner, course=course)
+        assert "Advocacy Q&amp;A" in client.get(url).content.decode()
     assert services.may_join(learner, workshop)
 
 

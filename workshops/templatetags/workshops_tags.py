@@ -1,9 +1,7 @@
-"""Template helpers: workshop times in Cambodia time, and the course-page panel."""
+"""Template helpers: workshop times in Cambodia time."""
 
 from django import template
 from django.utils import timezone
-
-from .. import services
 
 register = template.Library()
 
@@ -24,18 +22,3 @@ def workshop_when(workshop):
         "ends": ends,
         "same_day": starts.date() == ends.date(),
     }
-
-
-@register.inclusion_tag("workshops/components/course_workshops.html", takes_context=True)
-def course_workshops(context, course_page, limit=5):
-    """Upcoming workshops of a course (in any of its languages) that the viewer may see.
-
-    For the course page template: ``{% load workshops_tags %}{% course_workshops page %}``.
-    Two queries, whatever the number of workshops.
-    """
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    workshops = (
-        services.visible_upcoming_for(user, limit=limit, course_page=course_page) if user else []
-    )
-    return {"workshops": workshops, "request": request, "user": user}

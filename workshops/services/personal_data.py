@@ -1,0 +1,65 @@
+"""What a person left in workshops: their data export, and erasing it before their account goes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..models import Attendance, CalendarFeed, Participant, Registration, RoomEvent, Workshop
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+Kind = RoomEvent.Kind
+
+
+def export_personal_data(user: User) -> dict:
+    participants = Participant.objects.filter(user=user).select_related("workshop")
+    written = RoomEvent.objects.filter(
+        actor__user=user, kind__in=[Kind.CHAT_MESSAGE, Kind.QUESTION_ASKED]
+    ).select_related("workshop")
+    return {
+        "registrations": [
+            {"workshop": r.workshop.title, "starts_at": r.workshop.starts_at.isoformat()}
+            for r in Registration.objects.filter(user=user).select_related("workshop")
+        ],
+        "attendance": [
+            {
+                "workshop": a.workshop.title,
+                "first_joined_at": a.first_joined_at.isoformat(),
+                "last_left_at": a.last_left_at.isoformat(),
+                "minutes": a.minutes,
+                "attended": a.attended,
+            }
+            for a in Attendance.objects.filter(user=user).select_related("workshop")
+        ],
+        "rooms": [
+            {"workshop": p.workshop.title, "display_name": p.display_name} for p in participants
+        ],
+        "messages": [
+            {
+                "workshop": e.workshop.title,
+                "kind": e.kind,
+                "at": e.created_at.isoformat(),
+                "text": e.data.get("text", ""),
+            }
+            for e in written
+        ],
+        "calendar_feed": CalendarFeed.objects.filter(user=user).exists(),
+    }
+
+
+def erase_personal_data(user: User) -> None:
+    """Before an account goes: erase what they wrote in rooms and hand their workshops on.
+
+    Their messages stay in the log as deleted entries (so sequence numbers
+    stay gapless); hosted workshops pass to a co-host where there is one.
+    """
+    RoomEvent.objects.filter(
+        actor__user=user, kind__in=[Kind.CHAT_MESSAGE, Kind.QUESTION_ASKED]
+    ).update(data={"text": "", "deleted": True})
+    for workshop in Workshop.objects.filter(host=user).prefetch_related("co_hosts"):
+        successor = next((u for u in workshop.co_hosts.all() if u.pk != user.pk), None)
+        if successor is not None:
+            workshop.host = successor
+            workshop.save(update_fields=["host"])
+            workshop.co_hosts.remove(successor)

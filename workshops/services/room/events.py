@@ -1,0 +1,163 @@
+"""The room's event log: numbering, storing and broadcasting events, and reading them back.
+
+Events are stored with the next sequence number of their room, inside one
+transaction that holds the workshop row's lock, and are broadcast to the
+room's channel layer group only after that transaction commits
+(``transaction.on_commit``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass
+
+from asgiref.sync import SyncToAsync, async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.db.models import F
+
+from ...models import Participant, RoomEvent, Workshop
+from .errors import room_error
+
+logger = logging.getLogger(__name__)
+
+Kind = RoomEvent.Kind
+
+# Event kinds whose actor is not shown to others (votes are anonymous).
+ANONYMOUS_KINDS = {Kind.POLL_VOTED, Kind.QUESTION_UPVOTED}
+
+
+def group_name(workshop_id: int) -> str:
+    return f"workshop.{workshop_id}"
+
+
+def lock_room(workshop_id: int) -> None:
+    """Take the workshop row's write lock for the rest of the transaction.
+
+    A no-op UPDATE rather than ``select_for_update``: on PostgreSQL both take
+    the row lock, and on SQLite (which ignores ``FOR UPDATE``) the write
+    takes the database's write lock at once, so that two processes never
+    read the same ``last_seq``. Precondition: a transaction is open.
+    """
+    if not Workshop.objects.filter(pk=workshop_id).update(last_seq=F("last_seq")):
+        raise room_error("not_found")
+
+
+def event_payload(event: RoomEvent) -> dict:
+    """The protocol's ``event`` frame for a stored event (see docs/workshop-protocol.md)."""
+    actor = None
+    if event.actor_id and event.kind not in ANONYMOUS_KINDS:
+        actor = {"pid": event.actor_id, "name": event.actor.display_name}
+    return {
+        "type": "event",
+        "seq": event.seq,
+        "kind": event.kind,
+        "at": event.created_at.isoformat(),
+        "actor": actor,
+        "client_id": event.client_id or None,
+        "target": event.target_seq,
+        "data": event.data,
+    }
+
+
+def broadcast(workshop_id: int, message: dict) -> None:
+    """Send ``message`` to the room's group. Called after commit.
+
+    From a consumer's database thread, the send is handed to the server's
+    event loop without waiting for it, so the thread (shared by every
+    connection of the process) goes on with the next query at once. From
+    anywhere else (a view, a task) it waits for the send.
+    """
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    group = group_name(workshop_id)
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is not None and loop.is_running():
+        future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop)
+        future.add_done_callback(_log_broadcast_failure)
+        return
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:
+        # The stored log is the truth: clients fill gaps from it, so a failed
+        # broadcast (Redis restarting, a full channel) loses nothing.
+        logger.warning("Broadcast to workshop %s failed", workshop_id, exc_info=True)
+
+
+def _log_broadcast_failure(future) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        logger.warning("Broadcast failed", exc_info=future.exception())
+
+
+def _broadcast_event(event: RoomEvent) -> None:
+    payload = event_payload(event)
+    message = {"type": "room.event", "seq": event.seq, "text": json.dumps(payload)}
+    if event.kind == Kind.PARTICIPANT_REMOVED:
+        message["close_pid"] = event.data["pid"]
+    broadcast(event.workshop_id, message)
+
+
+@dataclass
+class Recorded:
+    event: RoomEvent
+    duplicate: bool = False
+
+
+def record_event(
+    workshop: Workshop,
+    kind: str,
+    *,
+    actor: Participant | None,
+    data: dict | None = None,
+    target_seq: int | None = None,
+    client_id: str = "",
+) -> RoomEvent:
+    """Store one event with the room's next sequence number and broadcast it after commit.
+
+    Precondition: a transaction is open, ``lock_room(workshop.pk)`` was
+    called in it and ``workshop`` was read after that, so ``workshop.last_seq``
+    is current and nobody else can allocate a number until this transaction
+    ends.
+    """
+    seq = workshop.last_seq + 1
+    Workshop.objects.filter(pk=workshop.pk).update(last_seq=seq)
+    workshop.last_seq = seq
+    event = RoomEvent.objects.create(
+        workshop=workshop,
+        seq=seq,
+        kind=kind,
+        actor=actor,
+        client_id=client_id,
+        target_seq=target_seq,
+        data=data or {},
+    )
+    transaction.on_commit(lambda: _broadcast_event(event))
+    return event
+
+
+def events_after(workshop_id: int, after: int, until: int | None = None, limit: int = 500):
+    """Stored events with ``after < seq <= until``, oldest first, as protocol payloads."""
+    events = RoomEvent.objects.filter(workshop_id=workshop_id).after(after).for_payload()
+    if until is not None:
+        events = events.filter(seq__lte=until)
+    return [event_payload(e) for e in events[:limit]]
+
+
+def my_votes(participant: Participant) -> dict:
+    """What this person voted for, which others cannot see: ``{"votes": {poll: option},
+    "upvoted": [question, ...]}``."""
+    mine = RoomEvent.objects.filter(
+        workshop_id=participant.workshop_id,
+        actor=participant,
+        kind__in=[Kind.POLL_VOTED, Kind.QUESTION_UPVOTED],
+    ).values_list("kind", "target_seq", "data")
+    votes, upvoted = {}, []
+    for kind, target, data in mine:
+        if kind == Kind.POLL_VOTED:
+            votes[str(target)] = data["option"]
+        else:
+            upvoted.append(target)
+    return {"votes": votes, "upvoted": upvoted}
