@@ -12,9 +12,10 @@ Here each line of Khmer text is wrapped in a marked-content span whose
 ``/ActualText`` is the line as typed (poppler and Acrobat read that), and its
 glyphs are re-coded so that reading them one by one gives the same text
 (pypdf and simpler readers): the line's last glyph (its last few, for a line
-longer than 32 characters) is mapped to the line and the others to nothing. A glyph that needs a mapping other than the
-one its id already has is drawn under a new code (above the font's glyph ids)
-that the font's ``CIDToGIDMap`` points back at the same glyph. The drawing is
+longer than 32 characters) is mapped to the line and the others to nothing.
+A glyph that needs a mapping other than the one its id already has is drawn
+under a new code (above the font's glyph ids) that the font's
+``CIDToGIDMap`` points back at the same glyph. The drawing is
 unchanged; search, copy and paste and screen readers get the logical text.
 
 :func:`exact_text` switches this on for the renderings inside it: the
