@@ -86,6 +86,10 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFAMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Anonymous visitors get the catalogue from the cache before Wagtail
+    # routes the request (courses/middleware.py); it sits last, after
+    # sessions, authentication and messages, which it reads.
+    "courses.middleware.CatalogueCacheMiddleware",
 ]
 
 # Content-Security-Policy: pages load scripts, styles, images, fonts, media
@@ -183,7 +187,9 @@ else:
             "LOCATION": "lms",
         }
     }
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # The embedded default layer, without the per-receive sweep that makes a
+    # room's fan-out cost grow with the square of its size (workshops/layers.py).
+    CHANNEL_LAYERS = {"default": {"BACKEND": "workshops.layers.InMemoryChannelLayer"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -349,10 +355,6 @@ CERTIFICATES_FONT_CACHE = env.path(
 LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}
 
 # --- courses ---
-# Anonymous visitors get the catalogue from the cache before Wagtail routes
-# the request (courses/middleware.py); it sits last, after sessions,
-# authentication and messages, which it reads.
-MIDDLEWARE = [*MIDDLEWARE, "courses.middleware.CatalogueCacheMiddleware"]
 # Media larger than this stay online in offline packs (linked, with their size).
 COURSES_OFFLINE_MEDIA_CAP = env.int("COURSES_OFFLINE_MEDIA_CAP", default=5 * 1024 * 1024)
 
@@ -364,7 +366,3 @@ WORKSHOPS_ATTENDANCE_MINUTES = env.int("WORKSHOPS_ATTENDANCE_MINUTES", default=3
 WORKSHOPS_CLOSE_OLD_CONNECTIONS_PER_HANDLER = env.bool(
     "WORKSHOPS_CLOSE_OLD_CONNECTIONS_PER_HANDLER", default=False
 )
-# The embedded default layer, without the per-receive sweep that makes a
-# room's fan-out cost grow with the square of its size (workshops/layers.py).
-if not REDIS_URL:
-    CHANNEL_LAYERS["default"]["BACKEND"] = "workshops.layers.InMemoryChannelLayer"
