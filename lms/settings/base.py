@@ -245,8 +245,14 @@ MFA_RECOVERY_CODE_COUNT = 10
 # production does not allow (accounts/mfa_secrets.py).
 MFA_ENCRYPTION_KEYS = env.list("MFA_ENCRYPTION_KEYS", default=[])
 
-# Admin and editor access goes through allauth, so MFA applies there too.
+# Every sign-in goes through allauth (its MFA, rate limits and mandatory
+# verification): the admin's, and the one private pages ask for. Wagtail's
+# own login views redirect there (lms/urls.py), and pages or documents cannot
+# be protected with a shared password, which nothing rate-limits.
 WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
