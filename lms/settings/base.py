@@ -84,7 +84,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "accounts.middleware.StaffMFAMiddleware",
+    # Idle expiry, and staff powers only for sessions that completed MFA
+    # (accounts/session_policy.py); after authentication and messages.
+    "accounts.middleware.SessionPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Anonymous visitors get the catalogue from the cache before Wagtail
     # routes the request (courses/middleware.py); it sits last, after
@@ -221,25 +223,48 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_FORMS = {"request_login_code": "accounts.login_forms.RequestLoginCodeForm"}
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
-# Six digits: easy to type on a phone with a Khmer keyboard; allauth limits
-# the attempts per code.
-ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+# Sign-in codes: twelve digits, shown as 1234-5678-9012 (digits are easy to
+# type on a phone with a Khmer keyboard; dashes are optional when typing).
+# With three tries per code and three codes per address every ten minutes,
+# an attacker gets 54 guesses an hour: about one chance in two million of
+# guessing in a year of trying without pause (docs/security.md).
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 12, "dashed": True}
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Adding, removing or choosing an e-mail address and setting a password ask
+# for the password (or a code) again; so do MFA changes (allauth's default),
+# the data export, account deletion and organisation changes (accounts/views.py).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
-# allauth's rate limits (login, signup, codes, resets) stay at their defaults;
-# they count in the cache, which is Redis in production, so they hold across
-# every worker process.
+# allauth's rate limits (login, signup, resets) stay at their defaults except
+# for sign-in codes and reauthentication, which bound guessing (above). They
+# count in the cache, which is Redis in production, so they hold across every
+# worker process.
+ACCOUNT_RATE_LIMITS = {
+    "request_login_code": "20/m/ip,3/10m/key",
+    "reauthenticate": "10/m/user,30/h/user",
+}
+# Idle sessions end: three days for learners (who come back every day or
+# two on a phone), thirty minutes for staff. Absolute lifetime: Django's
+# SESSION_COOKIE_AGE (two weeks) with "remember me", the browser session
+# without it; a sign-in by code is never remembered.
+ACCOUNTS_SESSION_IDLE_TIMEOUT = 3 * 24 * 60 * 60
+ACCOUNTS_STAFF_SESSION_IDLE_TIMEOUT = 30 * 60
 
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CSO Academy"
 MFA_RECOVERY_CODE_COUNT = 10
+# Staff powers need MFA in each session (accounts/session_policy.py): a
+# "trusted browser" that skips the code would leave them withheld.
+MFA_TRUST_ENABLED = False
 # Fernet keys that encrypt the stored TOTP keys and recovery-code seeds, newest
 # first (the others only decrypt). Empty: derived from SECRET_KEY, which
 # production does not allow (accounts/mfa_secrets.py).
