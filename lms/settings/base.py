@@ -194,6 +194,12 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "workshops.layers.InMemoryChannelLayer"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Finished rows of the database task backend (production) are deleted by the
+# worker (manage.py worker, or manage.py prune_tasks): successful ones after
+# a day, failed ones after a week, checked every hour.
+TASKS_RESULTS_RETENTION = env.int("TASKS_RESULTS_RETENTION", default=24 * 60 * 60)
+TASKS_FAILED_RESULTS_RETENTION = env.int("TASKS_FAILED_RESULTS_RETENTION", default=7 * 24 * 60 * 60)
+TASKS_PRUNE_INTERVAL = env.int("TASKS_PRUNE_INTERVAL", default=60 * 60)
 
 # ---------------------------------------------------------------------------
 # Accounts
