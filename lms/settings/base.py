@@ -74,7 +74,8 @@ INSTALLED_APPS = DJANGO_APPS + LOCAL_APPS + THIRD_PARTY_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "lms.middleware.SecurityHeadersMiddleware",
+    "lms.middleware.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -97,10 +98,10 @@ MIDDLEWARE = [
 # Content-Security-Policy: pages load scripts, styles, images, fonts, media
 # and connections from this site only, so no page can reach a third party,
 # not even through injected markup. Style attributes stay allowed (progress
-# bars set their width with one). The Wagtail admin, which relies on inline
-# scripts, and the paths that serve files rather than pages go without.
+# bars set their width with one). The paths that serve files rather than
+# pages go without; the Wagtail admin has its own policy, below.
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/", "/documents/", "/media/"],
+    "EXCLUDE_URL_PREFIXES": ["/documents/", "/media/"],
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
@@ -110,6 +111,31 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "media-src": [SELF],
         "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+# The Wagtail admin's policy (lms.middleware.SiteCSPMiddleware): this site
+# only, like the pages, with what Wagtail 8 cannot do without. Its date and
+# time widgets, choosers and inline panels write inline <script> elements,
+# so scripts need 'unsafe-inline' (no nonce: Wagtail writes none); the page
+# editor adds <style> elements and style attributes as it runs, so styles do
+# too. Image uploads preview through blob: URLs, and page previews load in a
+# same-site frame. Nothing may come from another host; no eval
+# (docs/security.md).
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "media-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "worker-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
@@ -293,6 +319,28 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page uses are turned off for every page and frame
+# (lms/middleware.py); full screen stays for lesson videos.
+PERMISSIONS_POLICY = ", ".join(
+    [
+        "accelerometer=()",
+        "autoplay=()",
+        "bluetooth=()",
+        "browsing-topics=()",
+        "camera=()",
+        "display-capture=()",
+        "fullscreen=(self)",
+        "geolocation=()",
+        "gyroscope=()",
+        "hid=()",
+        "magnetometer=()",
+        "microphone=()",
+        "midi=()",
+        "payment=()",
+        "serial=()",
+        "usb=()",
+    ]
+)
 
 # ---------------------------------------------------------------------------
 # Languages: Khmer first, English second. URLs carry the language prefix.
