@@ -23,7 +23,9 @@ from django_tasks_db.models import DBTaskResult
 from lms.tasks import prune_finished_tasks
 from tests.conftest import reauthenticate
 
-pytestmark = pytest.mark.django_db
+# Transactional: the worker checks its database connection between tasks,
+# which would end a test's open transaction on PostgreSQL.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 LINK = re.compile(r"https?://\S+")
 CODE = re.compile(r"\d{4}-\d{4}-\d{4}")
