@@ -153,12 +153,22 @@ class Shadowed:
 
 def rows(*labels: str) -> Callable:
     """A snapshot of every row of these models (``app_label.Model``), read with
-    plain SQL: it runs before and after every case, so it must be cheap."""
+    plain SQL: it runs before and after every case, so it must be cheap (on
+    PostgreSQL one query, a digest per table)."""
     tables = [apps.get_model(label)._meta.db_table for label in labels]
 
     def snapshot(world):
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Table names from the models, quoted: no input reaches this SQL.
+                digests = ", ".join(
+                    f"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "  # noqa: S608
+                    f"FROM {quote(table)} t)"
+                    for table in tables
+                )
+                cursor.execute(f"SELECT {digests}")  # noqa: S608
+                return cursor.fetchone()
             result = []
             for table in tables:
                 cursor.execute(f"SELECT * FROM {quote(table)} ORDER BY 1")  # noqa: S608
