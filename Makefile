@@ -54,7 +54,7 @@ bench: install
 
 ## Background task worker for production (database task backend).
 worker: install
-	$(PY) manage.py db_worker
+	$(PY) manage.py worker
 
 clean:
 	rm -rf $(VENV) var db.sqlite3

@@ -1,18 +1,22 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import translate_url
 
-from lms.mail import subject_with_prefix
-from lms.tasks import send_email
+from lms.mail import queue_email, subject_with_prefix
 
 from . import mfa_secrets
+
+#: The ways of signing in that count as a first factor (allauth's record names).
+FIRST_FACTORS = ("password", "code", "password_reset")
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """Render now, in the request's language; send from a background task."""
+        """Render now, in the request's language; send (sealed) from a background task."""
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
@@ -25,7 +29,7 @@ class AccountAdapter(DefaultAccountAdapter):
             ),
             None,
         )
-        send_email.enqueue(
+        queue_email(
             subject=message.subject,
             body=message.body,
             to=list(message.to),
@@ -37,11 +41,35 @@ class AccountAdapter(DefaultAccountAdapter):
     def format_email_subject(self, subject: str) -> str:
         return subject_with_prefix(subject)
 
+    def login(self, request, user) -> None:
+        """Sign in; a sign-in by e-mailed code lasts only as long as the browser session.
+
+        The password form sets the session's lifetime from its "remember me"
+        box; the code form has none, so it must not leave the two-week default.
+        """
+        super().login(request, user)
+        records = get_authentication_records(request, user)
+        first = [r["method"] for r in records if r.get("method") in FIRST_FACTORS]
+        if first and first[-1] != "password":
+            request.session.set_expiry(0)
+
     def get_login_redirect_url(self, request) -> str:
         """After sign-in, continue in the language the person prefers."""
         url = super().get_login_redirect_url(request)
         language = getattr(request.user, "preferred_language", None)
         return translate_url(url, language) if language else url
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        """With two-factor authentication set up, only a code from it proves it is them.
+
+        Otherwise a stolen session plus the password (or access to the mailbox)
+        could turn MFA off or change the address; allauth would offer the
+        password and an e-mailed code too.
+        """
+        methods = super().get_reauthentication_methods(user)
+        if user.is_authenticated and is_mfa_enabled(user):
+            methods = [m for m in methods if m["id"] == "mfa_reauthenticate"] or methods
+        return methods
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -172,7 +173,10 @@ def accept_invitation(user: User, invitation: Invitation) -> Membership:
         raise PermissionDenied
     if not invitation.is_open:
         raise ValidationError(_("This invitation has expired or was already used."))
-    if user.email.lower() != invitation.email.lower():
+    if not EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists():
+        # The address must be the person's own: verified, not just typed in.
         raise ValidationError(
             _("This invitation was sent to another e-mail address. Sign in with that address.")
         )

@@ -18,6 +18,17 @@ from .forms import DeleteAccountForm, InviteForm, OrganisationForm, ProfileForm,
 from .models import Organisation
 
 
+def _confirm_identity(request) -> None:
+    """Unless the person re-authenticated in the last few minutes, ask again.
+
+    Raises allauth's ``ReauthenticationRequired``: its middleware keeps the
+    request, asks for the password (or a code, or the authenticator app when
+    MFA is on) and then replays it. Called after the access checks, so that
+    outsiders still get their 403 or 404 without being asked anything.
+    """
+    reauthentication_required(lambda request: None)(request)
+
+
 @login_required
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
@@ -90,6 +101,7 @@ def organisation_edit(request, slug):
     organisation = services.get_organisation_for_representative(request.user, slug)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
+        _confirm_identity(request)
         try:
             services.update_organisation(request.user, organisation, **form.service_kwargs())
         except ValidationError as error:
@@ -109,6 +121,7 @@ def organisation_invite(request, slug):
     organisation = services.get_organisation_for_representative(request.user, slug)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        _confirm_identity(request)
         try:
             services.invite_member(request.user, organisation, request=request, **form.cleaned_data)
         except ValidationError as error:
@@ -129,6 +142,7 @@ def organisation_invite(request, slug):
 def membership_role(request, slug, pk):
     organisation = services.get_organisation_for_representative(request.user, slug)
     membership = services.get_membership_for_representative(request.user, organisation, pk)
+    _confirm_identity(request)
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
@@ -151,6 +165,7 @@ def membership_remove(request, slug, pk):
         membership = own
     else:
         membership = services.get_membership_for_representative(request.user, organisation, pk)
+    _confirm_identity(request)
     try:
         services.remove_member(request.user, membership)
     except ValidationError as error:
@@ -197,7 +212,9 @@ def organisation_directory(request):
 
 
 @login_required
+@reauthentication_required
 def data_export(request):
+    """Everything held about the person, as JSON; asks for the password (or a code) first."""
     data = services.export_user_data(request.user)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2, default=str),

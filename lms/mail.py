@@ -1,12 +1,15 @@
 """Rendering e-mails in the right language and handing them to a task.
 
 Templates come in pairs, ``<prefix>_subject.txt`` and ``<prefix>_message.txt``
-(as in allauth). The text is rendered now, so the task only sends.
+(as in allauth). The text is rendered now, so the task only sends; it travels
+sealed (``lms.sealed``), since an e-mail may carry a link or code that signs
+someone in.
 """
 
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from .sealed import seal
 from .tasks import send_email
 
 
@@ -23,6 +26,26 @@ def subject_with_prefix(subject: str) -> str:
     return f"[{translation.gettext('CSO Academy')}] {subject}"
 
 
+def queue_email(
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    html: str | None = None,
+    from_email: str | None = None,
+    headers: dict | None = None,
+) -> None:
+    """Send a rendered e-mail from a background task, sealed while it waits."""
+    message = {"subject": subject, "body": body, "to": list(to)}
+    if html:
+        message["html"] = html
+    if from_email:
+        message["from_email"] = from_email
+    if headers:
+        message["headers"] = dict(headers)
+    send_email.enqueue(seal(message))
+
+
 def send_templated_email(
     template_prefix: str,
     *,
@@ -36,4 +59,4 @@ def send_templated_email(
 
     context = {"site_url": settings.SITE_URL.rstrip("/"), "request": request, **context}
     subject, body = render_email(template_prefix, context, language)
-    send_email.enqueue(subject=subject, body=body, to=list(to))
+    queue_email(subject=subject, body=body, to=to)

@@ -6,8 +6,9 @@ from channels.layers import get_channel_layer
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseGone, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from lms import hooks
@@ -83,4 +84,18 @@ def dashboard(request):
         request,
         "pages/dashboard.html",
         {"panels": hooks.dashboard_panels(request)},
+    )
+
+
+def shared_password_refused(request, **kwargs):
+    """Wagtail's shared-password form for pages and documents: turned off.
+
+    Nothing rate-limits it, and a shared password is not a person's sign-in.
+    Private pages and documents are for signed-in people or groups instead
+    (``WAGTAIL_PRIVATE_PAGE_OPTIONS``); a restriction made before stays shut.
+    Answers 410 Gone (a 404 here would be redirected under a language prefix).
+    """
+    return HttpResponseGone(
+        _("Shared passwords are turned off on this site. Sign in to see private pages."),
+        content_type="text/plain; charset=utf-8",
     )

@@ -119,6 +119,71 @@ def user_client(client, user):
     return client
 
 
+def reauthenticate(client, password="correct-horse-battery"):  # noqa: S107
+    """Confirm the password on allauth's re-authentication page, as a person would.
+
+    Sensitive changes (e-mail addresses, the data export, deletion,
+    organisation changes) ask for it again within the last five minutes.
+    """
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("en"):
+        response = client.post(reverse("account_reauthenticate"), {"password": password})
+    assert response.status_code == 302, "re-authentication failed"
+
+
+# ---------------------------------------------------------------------------
+# Staff: signed in with MFA completed in the session
+# ---------------------------------------------------------------------------
+
+
+def login_with_mfa(client, user):
+    """Sign ``user`` in on ``client`` as allauth's MFA stage leaves a session.
+
+    Staff powers hold only in a session that completed MFA
+    (``accounts.session_policy``), and ``force_login`` alone records no
+    factor. This gives the user TOTP if they have none, signs them in, and
+    records a password and a TOTP step in the session with allauth's own
+    ``record_authentication``, exactly as a real sign-in does. Returns the
+    TOTP authenticator.
+    """
+    from types import SimpleNamespace
+
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+
+    from accounts import mfa_secrets
+
+    authenticator, _created = Authenticator.objects.get_or_create(
+        user=user,
+        type=Authenticator.Type.TOTP,
+        defaults={"data": {"secret": mfa_secrets.encrypt("JBSWY3DPEHPK3PXP")}},
+    )
+    client.force_login(user)
+    session = client.session
+    request = SimpleNamespace(session=session)
+    record_authentication(request, user, "password", email=user.email)
+    record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+    session.save()
+    return authenticator
+
+
+@pytest.fixture
+def staff_user(db):
+    """A superuser (staff, every permission); no TOTP until they sign in with it."""
+    return UserFactory(
+        email="staff@example.org", display_name="Staff", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    """A client signed in as ``staff_user``, with MFA completed in its session."""
+    login_with_mfa(client, staff_user)
+    return client
+
+
 @pytest.fixture
 def organisation(db, user):
     organisation = OrganisationFactory(name_en="Tonle Sap Women's Network", province="04")

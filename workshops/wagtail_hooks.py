@@ -7,6 +7,8 @@ from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.log_actions import log
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from lms.exports import SafeExportModelViewSet
 from lms.forms import add_service_errors
@@ -106,6 +108,19 @@ class AttendanceViewSet(SafeExportModelViewSet):
     ordering = ["-first_joined_at"]
     form_fields = ["attended"]
     add_to_admin_menu = False
+
+
+class AttendancePolicy(ModelPermissionPolicy):
+    """Attendance is recorded by the room: the admin may correct it, never add a row."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(Attendance, AttendancePolicy(Attendance))
 
 
 class WorkshopGroup(ViewSetGroup):

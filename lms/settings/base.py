@@ -74,7 +74,8 @@ INSTALLED_APPS = DJANGO_APPS + LOCAL_APPS + THIRD_PARTY_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "lms.middleware.SecurityHeadersMiddleware",
+    "lms.middleware.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -84,17 +85,23 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "accounts.middleware.StaffMFAMiddleware",
+    # Idle expiry, and staff powers only for sessions that completed MFA
+    # (accounts/session_policy.py); after authentication and messages.
+    "accounts.middleware.SessionPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Anonymous visitors get the catalogue from the cache before Wagtail
+    # routes the request (courses/middleware.py); it sits last, after
+    # sessions, authentication and messages, which it reads.
+    "courses.middleware.CatalogueCacheMiddleware",
 ]
 
 # Content-Security-Policy: pages load scripts, styles, images, fonts, media
 # and connections from this site only, so no page can reach a third party,
 # not even through injected markup. Style attributes stay allowed (progress
-# bars set their width with one). The Wagtail admin, which relies on inline
-# scripts, and the paths that serve files rather than pages go without.
+# bars set their width with one). The paths that serve files rather than
+# pages go without; the Wagtail admin has its own policy, below.
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/", "/documents/", "/media/"],
+    "EXCLUDE_URL_PREFIXES": ["/documents/", "/media/"],
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
@@ -104,6 +111,31 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "media-src": [SELF],
         "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+# The Wagtail admin's policy (lms.middleware.SiteCSPMiddleware): this site
+# only, like the pages, with what Wagtail 8 cannot do without. Its date and
+# time widgets, choosers and inline panels write inline <script> elements,
+# so scripts need 'unsafe-inline' (no nonce: Wagtail writes none); the page
+# editor adds <style> elements and style attributes as it runs, so styles do
+# too. Image uploads preview through blob: URLs, and page previews load in a
+# same-site frame. Nothing may come from another host; no eval
+# (docs/security.md).
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "media-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "worker-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
@@ -183,9 +215,17 @@ else:
             "LOCATION": "lms",
         }
     }
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # The embedded default layer, without the per-receive sweep that makes a
+    # room's fan-out cost grow with the square of its size (workshops/layers.py).
+    CHANNEL_LAYERS = {"default": {"BACKEND": "workshops.layers.InMemoryChannelLayer"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Finished rows of the database task backend (production) are deleted by the
+# worker (manage.py worker, or manage.py prune_tasks): successful ones after
+# a day, failed ones after a week, checked every hour.
+TASKS_RESULTS_RETENTION = env.int("TASKS_RESULTS_RETENTION", default=24 * 60 * 60)
+TASKS_FAILED_RESULTS_RETENTION = env.int("TASKS_FAILED_RESULTS_RETENTION", default=7 * 24 * 60 * 60)
+TASKS_PRUNE_INTERVAL = env.int("TASKS_PRUNE_INTERVAL", default=60 * 60)
 
 # ---------------------------------------------------------------------------
 # Accounts
@@ -215,32 +255,61 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_FORMS = {"request_login_code": "accounts.login_forms.RequestLoginCodeForm"}
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
-# Six digits: easy to type on a phone with a Khmer keyboard; allauth limits
-# the attempts per code.
-ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+# Sign-in codes: twelve digits, shown as 1234-5678-9012 (digits are easy to
+# type on a phone with a Khmer keyboard; dashes are optional when typing).
+# With three tries per code and three codes per address every ten minutes,
+# an attacker gets 54 guesses an hour: about one chance in two million of
+# guessing in a year of trying without pause (docs/security.md).
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 12, "dashed": True}
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Adding, removing or choosing an e-mail address and setting a password ask
+# for the password (or a code) again; so do MFA changes (allauth's default),
+# the data export, account deletion and organisation changes (accounts/views.py).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
-# allauth's rate limits (login, signup, codes, resets) stay at their defaults;
-# they count in the cache, which is Redis in production, so they hold across
-# every worker process.
+# allauth's rate limits (login, signup, resets) stay at their defaults except
+# for sign-in codes and reauthentication, which bound guessing (above). They
+# count in the cache, which is Redis in production, so they hold across every
+# worker process.
+ACCOUNT_RATE_LIMITS = {
+    "request_login_code": "20/m/ip,3/10m/key",
+    "reauthenticate": "10/m/user,30/h/user",
+}
+# Idle sessions end: three days for learners (who come back every day or
+# two on a phone), thirty minutes for staff. Absolute lifetime: Django's
+# SESSION_COOKIE_AGE (two weeks) with "remember me", the browser session
+# without it; a sign-in by code is never remembered.
+ACCOUNTS_SESSION_IDLE_TIMEOUT = 3 * 24 * 60 * 60
+ACCOUNTS_STAFF_SESSION_IDLE_TIMEOUT = 30 * 60
 
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CSO Academy"
 MFA_RECOVERY_CODE_COUNT = 10
+# Staff powers need MFA in each session (accounts/session_policy.py): a
+# "trusted browser" that skips the code would leave them withheld.
+MFA_TRUST_ENABLED = False
 # Fernet keys that encrypt the stored TOTP keys and recovery-code seeds, newest
 # first (the others only decrypt). Empty: derived from SECRET_KEY, which
 # production does not allow (accounts/mfa_secrets.py).
 MFA_ENCRYPTION_KEYS = env.list("MFA_ENCRYPTION_KEYS", default=[])
 
-# Admin and editor access goes through allauth, so MFA applies there too.
+# Every sign-in goes through allauth (its MFA, rate limits and mandatory
+# verification): the admin's, and the one private pages ask for. Wagtail's
+# own login views redirect there (lms/urls.py), and pages or documents cannot
+# be protected with a shared password, which nothing rate-limits.
 WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
@@ -250,6 +319,28 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page uses are turned off for every page and frame
+# (lms/middleware.py); full screen stays for lesson videos.
+PERMISSIONS_POLICY = ", ".join(
+    [
+        "accelerometer=()",
+        "autoplay=()",
+        "bluetooth=()",
+        "browsing-topics=()",
+        "camera=()",
+        "display-capture=()",
+        "fullscreen=(self)",
+        "geolocation=()",
+        "gyroscope=()",
+        "hid=()",
+        "magnetometer=()",
+        "microphone=()",
+        "midi=()",
+        "payment=()",
+        "serial=()",
+        "usb=()",
+    ]
+)
 
 # ---------------------------------------------------------------------------
 # Languages: Khmer first, English second. URLs carry the language prefix.
@@ -349,10 +440,6 @@ CERTIFICATES_FONT_CACHE = env.path(
 LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}
 
 # --- courses ---
-# Anonymous visitors get the catalogue from the cache before Wagtail routes
-# the request (courses/middleware.py); it sits last, after sessions,
-# authentication and messages, which it reads.
-MIDDLEWARE = [*MIDDLEWARE, "courses.middleware.CatalogueCacheMiddleware"]
 # Media larger than this stay online in offline packs (linked, with their size).
 COURSES_OFFLINE_MEDIA_CAP = env.int("COURSES_OFFLINE_MEDIA_CAP", default=5 * 1024 * 1024)
 
@@ -364,7 +451,3 @@ WORKSHOPS_ATTENDANCE_MINUTES = env.int("WORKSHOPS_ATTENDANCE_MINUTES", default=3
 WORKSHOPS_CLOSE_OLD_CONNECTIONS_PER_HANDLER = env.bool(
     "WORKSHOPS_CLOSE_OLD_CONNECTIONS_PER_HANDLER", default=False
 )
-# The embedded default layer, without the per-receive sweep that makes a
-# room's fan-out cost grow with the square of its size (workshops/layers.py).
-if not REDIS_URL:
-    CHANNEL_LAYERS["default"]["BACKEND"] = "workshops.layers.InMemoryChannelLayer"

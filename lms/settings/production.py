@@ -21,22 +21,11 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[]) or [_require("ALLOWED_HOST
 DATABASES = {"default": env.db_url_config(_require("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# base.py builds the cache and the channel layer from REDIS_URL; here it is required.
 REDIS_URL = _require("REDIS_URL")
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "lms",
-    }
-}
-CHANNEL_LAYERS = {
-    "default": {
-        "BACKEND": env.str(
-            "CHANNEL_LAYER_BACKEND", default="channels_redis.core.RedisChannelLayer"
-        ),
-        "CONFIG": {"hosts": [{**REDIS_LAYER_HOST, "address": REDIS_URL}], "prefix": "lms"},
-    }
-}
+CHANNEL_LAYERS["default"]["BACKEND"] = env.str(
+    "CHANNEL_LAYER_BACKEND", default=CHANNEL_LAYERS["default"]["BACKEND"]
+)
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",

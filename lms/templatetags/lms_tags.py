@@ -44,3 +44,11 @@ def language_switcher(context):
 def home_url(context) -> str:
     """The home page in the current language."""
     return f"/{context.get('LANGUAGE_CODE') or settings.LANGUAGE_CODE}/"
+
+
+@register.filter
+def group_by(value, size: int = 4) -> str:
+    """``ABCDEFGH`` as ``ABCD EFGH``: long codes in groups that are easy to read and type."""
+    text = str(value)
+    size = max(int(size), 1)
+    return " ".join(text[i : i + size] for i in range(0, len(text), size))

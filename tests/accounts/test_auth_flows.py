@@ -17,6 +17,7 @@ from django.utils import translation
 
 from accounts.factories import UserFactory
 from accounts.models import User
+from tests.conftest import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,7 @@ def test_login_by_emailed_code(client):
     user = UserFactory(email="dara@example.org")
     response = client.post(url("account_request_login_code"), {"email": "dara@example.org"})
     assert response.status_code == 302
-    code = re.search(r"^\s*(\d{6})\s*$", mail.outbox[-1].body, re.MULTILINE).group(1)
+    code = re.search(r"^\s*(\d{4}-\d{4}-\d{4})\s*$", mail.outbox[-1].body, re.MULTILINE).group(1)
     response = client.post(url("account_confirm_login_code"), {"code": code})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
@@ -143,9 +144,19 @@ def test_staff_without_mfa_are_refused_the_admin(client):
     assert response.status_code == 302
     assert response["Location"] == "/en/accounts/2fa/totp/activate/"
 
+
+def test_staff_with_totp_must_enter_a_code_in_this_session(client):
+    """Having TOTP is not enough: a session that did not complete MFA is asked
+    for a code before the admin opens, and gets in once it has one."""
+    staff = UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
     Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    response = client.get("/admin/")
-    assert response.status_code == 200
+    client.force_login(staff)
+    response = client.get("/admin/pages/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/accounts/2fa/reauthenticate/?next=/admin/pages/"
+
+    login_with_mfa(client, staff)
+    assert client.get("/admin/pages/").status_code == 200
 
 
 def test_admin_login_goes_through_allauth(client):
@@ -174,8 +185,7 @@ def test_the_admin_asks_nothing_of_other_hosts(client):
     """Wagtail's admin would check releases.wagtail.org for upgrades and load
     avatars from gravatar.com; neither may leave the page."""
     staff = UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
-    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(staff)
+    login_with_mfa(client, staff)
     content = client.get("/admin/").content.decode()
     assert 'data-controller="w-upgrade' not in content
     assert "gravatar.com" not in content

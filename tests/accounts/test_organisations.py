@@ -10,6 +10,7 @@ from django.utils import translation
 
 from accounts.factories import MembershipFactory, OrganisationFactory, UserFactory
 from accounts.models import Membership, Organisation
+from tests.conftest import reauthenticate
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +83,7 @@ def test_validation_errors_are_in_khmer_on_khmer_pages(user_client):
 
 
 def test_the_representative_edits_the_organisation(user_client, organisation):
+    reauthenticate(user_client)
     response = user_client.post(
         url("organisation_edit", slug=organisation.slug),
         {**VALID, "name_en": "Tonle Sap Women's Network (TSWN)", "staff_size": "20"},
@@ -126,6 +128,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, organisation):
 
 def test_invitation_by_email_then_acceptance(user_client, organisation, client):
     """A representative invites by e-mail; the invitee joins only by accepting."""
+    reauthenticate(user_client)
     response = user_client.post(
         url("organisation_invite", slug=organisation.slug),
         {"email": "new.member@example.org", "role": "member"},
@@ -144,6 +147,7 @@ def test_invitation_by_email_then_acceptance(user_client, organisation, client):
 
 
 def test_an_invitation_cannot_be_used_by_someone_else(user_client, organisation, client):
+    reauthenticate(user_client)
     user_client.post(
         url("organisation_invite", slug=organisation.slug),
         {"email": "invitee@example.org", "role": "representative"},
@@ -170,6 +174,7 @@ def test_members_cannot_invite(client, organisation, other_user):
 def test_the_last_representative_cannot_leave(user_client, organisation, user):
     membership = Membership.objects.get(user=user)
     MembershipFactory(organisation=organisation, role="member")
+    reauthenticate(user_client)
     user_client.post(url("membership_remove", slug=organisation.slug, pk=membership.pk))
     assert Membership.objects.filter(pk=membership.pk).exists()
 
@@ -183,3 +188,46 @@ def test_public_directory_lists_only_public_organisations_and_never_members(clie
     assert hidden.name_en not in content
     assert "Sokha" not in content
     assert client.get(url("organisation_public", slug=hidden.slug)).status_code == 404
+
+
+def test_organisation_changes_ask_the_representative_to_reauthenticate(user_client, organisation):
+    """A session signed in long ago cannot change the organisation: the
+    password is asked for first, then the change goes through as sent."""
+    edit = url("organisation_edit", slug=organisation.slug)
+    response = user_client.post(edit, {**VALID, "name_en": "Renamed"})
+    assert response.status_code == 302
+    assert "/reauthenticate/" in response["Location"]
+    organisation.refresh_from_db()
+    assert organisation.name_en == "Tonle Sap Women's Network"
+
+    response = user_client.post(
+        response["Location"], {"password": "correct-horse-battery"}, follow=False
+    )
+    organisation.refresh_from_db()
+    assert organisation.name_en == "Renamed"
+
+
+@pytest.mark.parametrize("action", ["invite", "role", "remove"])
+def test_membership_changes_ask_the_representative_to_reauthenticate(
+    user_client, organisation, other_user, action
+):
+    """Invitations, role changes and removals wait for the password too."""
+    member = MembershipFactory(user=other_user, organisation=organisation, role="member")
+    if action == "invite":
+        response = user_client.post(
+            url("organisation_invite", slug=organisation.slug),
+            {"email": "friend@example.org", "role": "representative"},
+        )
+    elif action == "role":
+        response = user_client.post(
+            url("membership_role", slug=organisation.slug, pk=member.pk),
+            {"role": "representative"},
+        )
+    else:
+        response = user_client.post(url("membership_remove", slug=organisation.slug, pk=member.pk))
+    assert response.status_code == 302
+    assert "/reauthenticate/" in response["Location"]
+    member.refresh_from_db()
+    assert member.role == "member"
+    assert not organisation.invitations.exists()
+    assert not mail.outbox

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from accounts.factories import MembershipFactory
 from accounts.models import Membership, Organisation, User
+from tests.conftest import reauthenticate
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +18,17 @@ def url(name):
         return reverse(f"accounts:{name}")
 
 
+def test_data_export_asks_to_reauthenticate_first(user_client):
+    """A session signed in long ago cannot take the data away without the password."""
+    response = user_client.get(url("data_export"))
+    assert response.status_code == 302
+    assert "/reauthenticate/" in response["Location"]
+
+
 def test_data_export_is_a_json_download_of_my_data_only(
     user_client, user, organisation, other_user
 ):
+    reauthenticate(user_client)
     response = user_client.get(url("data_export"))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
@@ -28,6 +37,8 @@ def test_data_export_is_a_json_download_of_my_data_only(
     assert data["profile"]["display_name"] == "Sokha"
     assert data["memberships"][0]["role"] == "representative"
     assert "other@example.org" not in response.content.decode()
+    # Neither the browser nor a proxy keeps a copy.
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_profile_edit_changes_names_and_language(user_client, user):
@@ -53,14 +64,6 @@ def test_profile_rejects_a_blank_display_name(user_client, user):
     assert user.display_name == "Sokha"
 
 
-def _reauthenticated(client):
-    """Confirm the password on allauth's re-authentication page, as a person would."""
-    with translation.override("en"):
-        reauth = reverse("account_reauthenticate")
-    response = client.post(reauth, {"password": "correct-horse-battery"})
-    assert response.status_code == 302
-
-
 def test_account_deletion_asks_to_reauthenticate_first(user_client, user):
     response = user_client.get(url("account_delete"))
     assert response.status_code == 302
@@ -71,7 +74,7 @@ def test_account_deletion_asks_to_reauthenticate_first(user_client, user):
 def test_account_deletion_removes_the_account_and_sole_organisations(
     user_client, user, organisation
 ):
-    _reauthenticated(user_client)
+    reauthenticate(user_client)
     response = user_client.post(url("account_delete"), {"confirm": "on"})
     assert response.status_code == 302
     assert not User.objects.filter(pk=user.pk).exists()
@@ -82,7 +85,7 @@ def test_the_only_representative_of_a_shared_organisation_cannot_delete_yet(
     user_client, user, organisation, other_user
 ):
     MembershipFactory(user=other_user, organisation=organisation, role=Membership.Role.MEMBER)
-    _reauthenticated(user_client)
+    reauthenticate(user_client)
     response = user_client.post(url("account_delete"), {"confirm": "on"})
     assert response.status_code == 200
     assert User.objects.filter(pk=user.pk).exists()

@@ -13,6 +13,7 @@ from wagtail.models import Locale
 
 from certificates import services
 from certificates.models import Certificate
+from tests.conftest import login_with_mfa
 
 KHMER_TITLE = "ការគ្រប់គ្រងហិរញ្ញវត្ថុសម្រាប់អង្គការសង្គមស៊ីវិល"
 ENGLISH_TITLE = "Financial management for civil-society organisations"
@@ -130,7 +131,7 @@ def admin_client(client, admin_user):
     profile = UserProfile.get_for_user(admin_user)
     profile.preferred_language = "en"
     profile.save()
-    client.force_login(admin_user)
+    login_with_mfa(client, admin_user)
     return client
 
 

@@ -9,6 +9,7 @@ from django.test import override_settings
 
 from accounts.factories import UserFactory
 from certificates.models import Certificate, CertificateEvent
+from tests.conftest import login_with_mfa
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_pdf")]
 
@@ -119,7 +120,7 @@ def test_editors_without_the_permission_cannot_revoke(client, certificate):
     )
     editor.groups.add(group)
     Authenticator.objects.create(user=editor, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(editor)
+    login_with_mfa(client, editor)
     assert client.get(INDEX).status_code == 200
     url = f"/admin/certificates-actions/{certificate.pk}/revoke/"
     assert client.post(url, {"reason": "x"}).status_code in (302, 403)

@@ -18,6 +18,7 @@ from courses.models import (
     ModulePage,
 )
 from lms.models import HomePage, StandardPage
+from tests.conftest import login_with_mfa
 
 
 def _quiz_value(answers, kind="single"):
@@ -90,7 +91,7 @@ class AuthoringTests(WagtailPageTestCase):
         Authenticator.objects.create(
             user=self.editor, type=Authenticator.Type.TOTP, data={"secret": "x"}
         )
-        self.client.force_login(self.editor)
+        login_with_mfa(self.client, self.editor)
 
     def _course_data(self, **overrides):
         data = {
@@ -238,7 +239,7 @@ class TranslationWorkflowTests(WagtailPageTestCase):
         Authenticator.objects.create(
             user=self.editor, type=Authenticator.Type.TOTP, data={"secret": "x"}
         )
-        self.client.force_login(self.editor)
+        login_with_mfa(self.client, self.editor)
 
     def test_translate_a_course_with_its_modules_lessons_and_quiz(self):
         from wagtail.models import Locale
@@ -283,7 +284,7 @@ class EnrolmentAdminTests(WagtailPageTestCase):
         Authenticator.objects.create(
             user=self.editor, type=Authenticator.Type.TOTP, data={"secret": "x"}
         )
-        self.client.force_login(self.editor)
+        login_with_mfa(self.client, self.editor)
 
     def test_staff_list_and_export_enrolments_but_cannot_change_them(self):
         from courses import services

@@ -4,11 +4,9 @@ import csv
 import io
 
 import openpyxl
-import pytest
-from allauth.mfa.models import Authenticator
 from wagtail.admin.viewsets import viewsets
 
-from accounts.factories import OrganisationFactory, UserFactory
+from accounts.factories import OrganisationFactory
 from lms.exports import SafeExportIndexView, safe_cell
 
 HOSTILE = ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
@@ -32,14 +30,6 @@ def test_every_admin_listing_with_an_export_uses_the_safe_writer():
     assert exporting, "the project's admin listings export"
     for viewset in exporting:
         assert issubclass(viewset.index_view_class, SafeExportIndexView), viewset
-
-
-@pytest.fixture
-def staff_client(client, db):
-    user = UserFactory(is_staff=True, is_superuser=True)
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(user)
-    return client
 
 
 def test_organisation_export_as_csv_and_xlsx_shows_formulas_as_text(staff_client):

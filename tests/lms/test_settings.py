@@ -63,3 +63,33 @@ def test_production_refuses_to_start_without_the_mfa_encryption_key():
 def test_production_starts_with_its_secrets():
     result = run_check(PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
+
+
+def test_production_builds_the_cache_and_the_channel_layer_from_redis_url():
+    """One Redis for the cache and the channel layer, as base.py declares them,
+    with the layer's backend from CHANNEL_LAYER_BACKEND when it is set."""
+    import json
+
+    script = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps([settings.CACHES, settings.CHANNEL_LAYERS], default=str))"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    env.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="lms.settings.production")
+    env["CHANNEL_LAYER_BACKEND"] = "channels_redis.pubsub.RedisPubSubChannelLayer"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    caches, layers = json.loads(result.stdout.strip().splitlines()[-1])
+    redis_url = PRODUCTION_ENV["REDIS_URL"]
+    assert caches["default"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": redis_url,
+        "KEY_PREFIX": "lms",
+    }
+    assert layers["default"]["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert layers["default"]["CONFIG"] == {
+        "hosts": [{"address": redis_url, "socket_timeout": 30, "socket_connect_timeout": 5}],
+        "prefix": "lms",
+    }

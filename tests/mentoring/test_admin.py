@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.factories import UserFactory
 from mentoring.models import MatchingRound, MatchProposal, MentoringPair
+from tests.conftest import login_with_mfa
 
 
 def admin_url(name, *args):
@@ -17,7 +18,7 @@ def admin_url(name, *args):
 
 @pytest.fixture
 def admin_client(client, mentoring_admin):
-    client.force_login(mentoring_admin)
+    login_with_mfa(client, mentoring_admin)
     return client
 
 
@@ -138,7 +139,7 @@ def test_staff_without_the_permission_cannot_run_rounds(client, market):
     editor = UserFactory(email="editor@example.org", is_staff=True)
     editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
     Authenticator.objects.create(user=editor, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(editor)
+    login_with_mfa(client, editor)
     # Wagtail turns the refusal into a redirect to the admin home with a message.
     assert client.get(admin_url("index")).status_code in (302, 403)
     assert client.post(admin_url("add"), {"name": "Mine"}).status_code in (302, 403)

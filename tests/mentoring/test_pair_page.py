@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from mentoring.factories import MentoringPairFactory, PlanGoalFactory
 from mentoring.models import CheckIn, GoalProgress, PlanGoal, SharedResource
+from tests.conftest import login_with_mfa
 
 from .conftest import en_url, login
 
@@ -118,7 +119,7 @@ def test_shared_files_live_in_private_storage_and_reach_only_the_pair(
     assert "attachment" in response["Content-Disposition"]
     assert response["Cache-Control"] == "private, no-store"
 
-    login(client, mentoring_admin)
+    login_with_mfa(client, mentoring_admin)
     assert client.get(download).status_code == 200
 
     login(client, outsider)

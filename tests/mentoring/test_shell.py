@@ -5,6 +5,7 @@ import json
 from accounts.factories import MembershipFactory
 from mentoring import services
 from mentoring.models import MentoringOffer
+from tests.conftest import reauthenticate
 
 from .conftest import login
 
@@ -42,6 +43,7 @@ def test_personal_data_export_includes_mentoring(client, active_pair, mentor_rep
         mentor_rep, active_pair, date=active_pair.activated_at.date(), covered="Books"
     )
     login(client, mentor_rep)
+    reauthenticate(client)
     data = json.loads(client.get("/en/me/data/export/").content)
     mentoring = data["mentoring"]
     assert mentoring["check_ins_written"][0]["covered"] == "Books"
