@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-APPS := accounts courses workshops mentoring certificates
+APPS := accounts courses workshops mentoring certificates reports
 
 .PHONY: install run test lint format check messages bench worker clean
 
