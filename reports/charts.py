@@ -65,7 +65,7 @@ def _open(chart_id: str, title: str, description: str, height: float) -> str:
 
 def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar]) -> SafeString:
     """Horizontal bars in the order given (rank them before), each labelled above its bar."""
-    label_width = WIDTH - 70  # room after the longest bar for its value
+    label_width = WIDTH - 110  # room after the longest bar for its value
     top = 4
     height = top + max(len(bars), 1) * ROW_HEIGHT + 4
     largest = max((bar.value for bar in bars), default=0) or 1

@@ -77,6 +77,10 @@ def render_pdf(context: dict) -> bytes:
         url_fetcher=fetcher,
         font_config=font_config,
     )
-    html = render_to_string(TEMPLATE, context)
+    # Charts inherit the page's font in the admin; WeasyPrint's SVG text does not
+    # inherit from HTML, so name the report's fonts on each chart.
+    html = render_to_string(TEMPLATE, context).replace(
+        'font-family="inherit"', 'font-family="CSOA Khmer, CSOA Serif"'
+    )
     document = HTML(string=html, url_fetcher=fetcher, base_url="file:///nonexistent/")
     return document.write_pdf(stylesheets=[stylesheet], font_config=font_config)

@@ -232,7 +232,7 @@ def learning_report(filters: ReportFilters) -> Report:
         _("Funnel by course"),
         [
             Column(_("Course"), TEXT),
-            *(Column(label, PEOPLE) for label in stage_labels.values()),
+            *(Column(label) for label in stage_labels.values()),
             Column(_("Completion rate"), PERCENT),
             Column(_("Median days to complete"), DAYS),
         ],
@@ -320,7 +320,7 @@ def reach_report(filters: ReportFilters, *, small_cells: bool = False, full: boo
                 note=(
                     ""
                     if full
-                    else _("The %(count)s organisations with most learners; the export has all.")
+                    else _("The %(count)s organisations with most learners.")
                     % {"count": fmt.number(ORGANISATIONS_SHOWN)}
                 ),
             )
@@ -411,8 +411,8 @@ def _workshop_columns(first: str):
         Column(first, TEXT),
         Column(_("Scheduled")),
         Column(_("Held")),
-        Column(_("Registered"), PEOPLE),
-        Column(_("Attended"), PEOPLE),
+        Column(_("Registered")),
+        Column(_("Attended")),
         Column(_("Attendance rate"), PERCENT),
         Column(_("Minutes attended")),
     ]
