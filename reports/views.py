@@ -243,7 +243,9 @@ class DonorReportIndexView(ReportsPermissionMixin, WagtailAdminTemplateMixin, Te
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(
             request,
-            _("The donor report is being prepared. It appears below, and on the admin home page when it is ready."),
+            _(
+                "The donor report is being prepared. It appears below, and on the admin home page when it is ready."
+            ),
         )
         return redirect("reports:donor")
 
