@@ -244,7 +244,8 @@ class DonorReportIndexView(ReportsPermissionMixin, WagtailAdminTemplateMixin, Te
         messages.success(
             request,
             _(
-                "The donor report is being prepared. It appears below, and on the admin home page when it is ready."
+                "The donor report is being prepared. It appears below, and on the admin "
+                "home page when it is ready."
             ),
         )
         return redirect("reports:donor")

@@ -44,10 +44,11 @@ def pypdf_text(content: bytes) -> str:
 
 def pdftotext(content: bytes) -> str:
     """Poppler's reading of the PDF (an implementation independent of pypdf)."""
-    if shutil.which("pdftotext") is None:
+    executable = shutil.which("pdftotext")
+    if executable is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    result = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    result = subprocess.run(  # noqa: S603 - fixed arguments, our own PDF on stdin
+        [executable, "-layout", "-", "-"], input=content, capture_output=True, check=True
     )
     return result.stdout.decode()
 
