@@ -143,8 +143,8 @@ class Report:
         raise Http404
 
 
-def _days(value: datetime.timedelta | None) -> float | None:
-    return value.total_seconds() / 86400 if value is not None else None
+def _days(value: float | None) -> float | None:
+    return value
 
 
 def _series_table(filters, key, title, series: dict[str, dict], labels: dict[str, str]):
@@ -267,7 +267,7 @@ def learning_report(filters: ReportFilters) -> Report:
             fmt.percent(fmt.share(all_courses["completed"], enrolled)),
             _("of learners who enrolled in the period"),
         ),
-        Headline(_("Median days to complete"), fmt.days(median)),
+        Headline(_("Median days to complete"), fmt.number(median, 1)),
     ]
     return report
 

@@ -25,7 +25,7 @@ from accounts.geo import province_choices
 from lms.exports import csv_response, xlsx_response
 
 from . import queries, services
-from .filters import ReportFilterForm, ReportFilters, today
+from .filters import LongSelect, ReportFilterForm, ReportFilters, today
 from .models import DonorReport
 
 REPORT_TITLES = {
@@ -163,9 +163,13 @@ class DonorReportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("Leave all unticked for every course, or tick the funded ones."),
     )
-    province = forms.ChoiceField(label=gettext_lazy("Province"), required=False)
+    province = forms.ChoiceField(label=gettext_lazy("Province"), required=False, widget=LongSelect)
     organisation = forms.TypedChoiceField(
-        label=gettext_lazy("Organisation"), required=False, coerce=int, empty_value=None
+        label=gettext_lazy("Organisation"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=LongSelect,
     )
 
     def __init__(self, *args, **kwargs):
