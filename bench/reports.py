@@ -61,7 +61,7 @@ def _setup(tmp: Path):
 
     database = settings.DATABASES["default"]
     if "postgresql" in database["ENGINE"]:
-        database["TEST"] = {"NAME": f"{database['NAME']}_bench_reports"}
+        database["TEST"]["NAME"] = f"{database['NAME']}_bench_reports"
     _register_bare_page()
     return database
 
@@ -131,7 +131,9 @@ def main() -> None:
     created = None
     try:
         if "postgresql" in database["ENGINE"]:
-            created = connection.creation.create_test_db(verbosity=0, keepdb=False, serialize=False)
+            created = connection.creation.create_test_db(
+                verbosity=0, autoclobber=True, keepdb=False, serialize=False
+            )
         else:
             from django.core.management import call_command
 

@@ -14,6 +14,8 @@ what the reports need is three shapes, which take less code than adapting one.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,15 +23,28 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 420
-FONT = 13
-SMALL_FONT = 11
+WIDTH = 340
+FONT = 14
+SMALL_FONT = 12
 BAR_HEIGHT = 14
-ROW_HEIGHT = 40  # a label line and a bar line per item
+ROW_HEIGHT = 42  # a label line and a bar line per item
 PALETTE = ("#00676a", "#c2410c", "#5b3ea8", "#1d4ed8")
 # Dash patterns tell series apart without colour.
 DASHES = ("", "6 3", "2 3", "8 3 2 3")
 MARKERS = ("circle", "square", "diamond", "triangle")
+
+
+_FOR_WEASYPRINT = contextvars.ContextVar("reports_charts_for_weasyprint", default=False)
+
+
+@contextlib.contextmanager
+def for_weasyprint():
+    """Inside, charts keep their words out of SVG text (see :func:`html_bar_chart`)."""
+    token = _FOR_WEASYPRINT.set(True)
+    try:
+        yield
+    finally:
+        _FOR_WEASYPRINT.reset(token)
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,8 @@ def _open(chart_id: str, title: str, description: str, height: float) -> str:
 
 def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar]) -> SafeString:
     """Horizontal bars in the order given (rank them before), each labelled above its bar."""
+    if _FOR_WEASYPRINT.get():
+        return html_bar_chart(chart_id, title, description, bars)
     label_width = WIDTH - 110  # room after the longest bar for its value
     top = 4
     height = top + max(len(bars), 1) * ROW_HEIGHT + 4
@@ -86,6 +103,26 @@ def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar]) 
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text node is escaped above
+
+
+def html_bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar]) -> SafeString:
+    """The same bars as HTML and CSS, for renderers that draw SVG text letter by letter.
+
+    WeasyPrint shapes HTML text but not SVG text, and Khmer needs shaping
+    (stacked consonants, vowels before the letter), so the donor PDF draws
+    bars with this; browsers get :func:`bar_chart`.
+    """
+    largest = max((bar.value for bar in bars), default=0) or 1
+    rows = "".join(
+        f'<div class="bar-row"><div class="bar-label">{escape(bar.label)}</div>'
+        f'<div class="bar-line"><span class="bar" style="width: {70 * bar.value / largest:.1f}%">'
+        f'</span><span class="bar-value">{escape(bar.value_label)}</span></div></div>'
+        for bar in bars
+    )
+    return mark_safe(  # noqa: S308 - every text is escaped above
+        f'<div class="bar-chart" id="{chart_id}" role="img" '
+        f'aria-label="{escape(title)}: {escape(description)}">{rows}</div>'
+    )
 
 
 def nice_ceiling(value: float, steps: int = 4) -> float:
@@ -123,13 +160,20 @@ def line_chart(
     labels: Sequence[str],
     series: Sequence[Series],
     format_value: Callable[[float], str],
+    text_in_svg: bool = True,
 ) -> SafeString:
-    """One line per series over ``labels`` (periods), with a legend and a y axis from zero."""
+    """One line per series over ``labels`` (periods), with a legend and a y axis from zero.
+
+    With ``text_in_svg`` False (for WeasyPrint, see :func:`html_bar_chart`), the
+    period labels and the legend are written as HTML under the drawing; the
+    axis keeps its numbers, which need no shaping.
+    """
+    text_in_svg = text_in_svg and not _FOR_WEASYPRINT.get()
     left, right, plot_top = 46, 8, 8
-    legend_rows = len(series)
+    legend_rows = len(series) if text_in_svg else 0
     plot_height = 150
     axis_y = plot_top + plot_height
-    height = axis_y + 24 + legend_rows * 18 + 4
+    height = axis_y + (24 + legend_rows * 18 + 4 if text_in_svg else 6)
     plot_width = WIDTH - left - right
     largest = nice_ceiling(max((v for s in series for v in s.values), default=0))
     count = len(labels)
@@ -149,8 +193,11 @@ def line_chart(
             f'stroke="#d0d7de" stroke-width="1"/>'
         )
         parts.append(_text(left - 4, y + 4, format_value(value), size=SMALL_FONT, anchor="end"))
-    every = max(1, math.ceil(count / 6))
-    for i, label in enumerate(labels):
+    # As many period labels as fit side by side (about 0.6 em a character).
+    widest = max((len(label) for label in labels), default=1) * SMALL_FONT * 0.6 + 10
+    fits = max(2, int(plot_width // widest))
+    every = max(1, math.ceil(count / fits))
+    for i, label in enumerate(labels if text_in_svg else []):
         if i % every == 0 or i == count - 1 and count <= 6:
             anchor = "middle" if 0 < i < count - 1 or count == 1 else ("start" if i == 0 else "end")
             parts.append(_text(x_at(i), axis_y + 16, label, size=SMALL_FONT, anchor=anchor))
@@ -169,6 +216,8 @@ def line_chart(
             parts.extend(
                 _marker(marker, x_at(i), y_at(v), colour) for i, v in enumerate(line.values)
             )
+        if not text_in_svg:
+            continue
         y = axis_y + 24 + index * 18 + 10
         parts.append(
             f'<line x1="{left}" y1="{y - 4}" x2="{left + 24}" y2="{y - 4}" stroke="{colour}" '
@@ -177,4 +226,18 @@ def line_chart(
         parts.append(_marker(MARKERS[index % len(MARKERS)], left + 12, y - 4, colour))
         parts.append(_text(left + 30, y, line.name, size=SMALL_FONT))
     parts.append("</svg>")
+    if not text_in_svg:
+        shown = [label for i, label in enumerate(labels) if i % every == 0]
+        parts.append(
+            '<div class="axis-labels">'
+            + "".join(f"<span>{escape(label)}</span>" for label in shown)
+            + '</div><ul class="legend">'
+            + "".join(
+                f'<li><span class="swatch" style="border-color: {PALETTE[i % len(PALETTE)]}; '
+                f'border-top-style: {"solid" if not DASHES[i % len(DASHES)] else "dashed"}">'
+                f"</span>{escape(line.name)}</li>"
+                for i, line in enumerate(series)
+            )
+            + "</ul>"
+        )
     return mark_safe("".join(parts))  # noqa: S308 - every text node is escaped above
