@@ -18,7 +18,9 @@ def test_bar_chart_escapes_labels_and_labels_itself():
     """A hostile organisation name is text, and the chart is an image named by title and desc."""
     svg = parse(
         charts.bar_chart(
-            "c", "Learners <by> province", "All & more",
+            "c",
+            "Learners <by> province",
+            "All & more",
             [charts.Bar('<script>alert("x")</script>', 7, "7"), charts.Bar("Kep", 0, "< 5")],
         )
     )
@@ -37,8 +39,12 @@ def test_line_chart_axis_reads_in_round_numbers_and_marks_series_without_colour(
     with translation.override("en"):
         svg = parse(
             charts.line_chart(
-                "l", "Over time", "desc", ["Jan", "Feb", "Mar"],
-                [charts.Series("A", [1, 5, 2]), charts.Series("B", [0, 1, 1])], fmt.number,
+                "l",
+                "Over time",
+                "desc",
+                ["Jan", "Feb", "Mar"],
+                [charts.Series("A", [1, 5, 2]), charts.Series("B", [0, 1, 1])],
+                fmt.number,
             )
         )
     texts = [t.text for t in svg.iter(f"{SVG}text")]
@@ -51,7 +57,13 @@ def test_line_chart_axis_reads_in_round_numbers_and_marks_series_without_colour(
 def test_nice_ceiling():
     """Axis maxima split into four whole steps of 1, 2 or 5 × 10ⁿ."""
     assert [charts.nice_ceiling(v) for v in (0, 3, 5, 9, 41, 4_100, 45_860)] == [
-        4, 4, 8, 20, 80, 8_000, 80_000,
+        4,
+        4,
+        8,
+        20,
+        80,
+        8_000,
+        80_000,
     ]
 
 
