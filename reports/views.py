@@ -25,7 +25,7 @@ from accounts.geo import province_choices
 from lms.exports import csv_response, xlsx_response
 
 from . import queries, services
-from .filters import LongSelect, ReportFilterForm, ReportFilters, today
+from .filters import LongCheckboxes, LongSelect, ReportFilterForm, ReportFilters, today
 from .models import DonorReport
 
 REPORT_TITLES = {
@@ -160,7 +160,7 @@ class DonorReportForm(forms.Form):
     courses = forms.MultipleChoiceField(
         label=gettext_lazy("Courses"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=LongCheckboxes,
         help_text=gettext_lazy("Leave all unticked for every course, or tick the funded ones."),
     )
     province = forms.ChoiceField(label=gettext_lazy("Province"), required=False, widget=LongSelect)
