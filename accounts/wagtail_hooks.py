@@ -2,7 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from lms.exports import SafeExportModelViewSet
+from lms.exports import SafeExportModelViewSet, field_headings
 from lms.hooks import NavItem, Panel
 
 from . import services
@@ -27,6 +27,11 @@ class OrganisationViewSet(SafeExportModelViewSet):
         "is_public",
         "created_at",
     ]
+    export_headings = field_headings(
+        Organisation,
+        ["name_km", "name_en", "province", "kind", "year_founded", "staff_size", "is_public"],
+        created_at=_("Created"),
+    )
     export_filename = "organisations"
     search_fields = ["name_km", "name_en", "description"]
     search_backend_name = None

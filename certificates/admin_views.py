@@ -20,7 +20,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button as ListButton
 from wagtail.admin.widgets.button import HeaderButton
 
-from lms.exports import SafeExportIndexView, SafeExportModelViewSet
+from lms.exports import SafeExportIndexView, SafeExportModelViewSet, field_headings
 
 from . import services
 from .forms import ReissueForm, RevokeForm
@@ -131,6 +131,22 @@ class CertificateViewSet(SafeExportModelViewSet):
         "render_state",
         "pdf_sha256",
     ]
+    export_headings = field_headings(
+        Certificate,
+        [
+            "code",
+            "recipient_name",
+            "title_km",
+            "title_en",
+            "kind",
+            "status",
+            "issued_at",
+            "revoked_at",
+            "revoked_reason",
+            "render_state",
+            "pdf_sha256",
+        ],
+    )
     export_filename = "certificates"
     search_fields = [
         "code",
@@ -207,6 +223,11 @@ class CertificateEventViewSet(SafeExportModelViewSet):
     ]
     list_filter = ["action", "created_at"]
     list_export = ["created_at", "action", "certificate", "actor", "note"]
+    export_headings = field_headings(
+        CertificateEvent,
+        ["created_at", "action", "actor", "note"],
+        certificate=gettext_lazy("Certificate"),
+    )
     export_filename = "certificate-audit-trail"
     search_fields = ["certificate__code", "note", "actor__email"]
     search_backend_name = None

@@ -1,17 +1,19 @@
 """How the courses app plugs into the site shell (``lms.hooks``) and the admin."""
 
 from django.core.cache import cache
+from django.db.models import Case, F, Func, IntegerField, OuterRef, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from lms.exports import SafeExportModelViewSet
+from lms.exports import SafeExportIndexView, SafeExportModelViewSet, field_headings
 from lms.hooks import NavItem, Panel
 from lms.permissions import ReadOnlyPolicy
 
 from . import catalogue, progress
-from .models import CatalogueIndexPage, Enrolment
+from .models import CatalogueIndexPage, Enrolment, LessonPage, LessonProgress
 
 HOME_FEATURED = 3
 
@@ -125,6 +127,39 @@ def delete_learning_records(user):
 # ---------------------------------------------------------------------------
 
 
+def _count(queryset):
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def with_progress(enrolments):
+    """``enrolments`` with ``lessons_done`` of ``lessons_total`` live lessons and ``percent_done``.
+
+    As on the learner's dashboard, a completed enrolment is at 100 % (a
+    lesson added later does not take it back).
+    """
+    lessons = LessonPage.objects.live().filter(path__startswith=OuterRef("course__path"))
+    done = LessonProgress.objects.filter(
+        enrolment_id=OuterRef("pk"),
+        lesson_key__in=LessonPage.objects.live()
+        .filter(path__startswith=OuterRef(OuterRef("course__path")))
+        .values("translation_key"),
+    )
+    return enrolments.annotate(lessons_total=_count(lessons), lessons_done=_count(done)).annotate(
+        percent_done=Case(
+            When(completed_at__isnull=False, then=100),
+            When(lessons_total=0, then=0),
+            default=F("lessons_done") * 100 / F("lessons_total"),
+            output_field=IntegerField(),
+        )
+    )
+
+
+class EnrolmentIndexView(SafeExportIndexView):
+    def get_base_queryset(self):
+        return with_progress(super().get_base_queryset().select_related("user", "course"))
+
+
 class EnrolmentViewSet(SafeExportModelViewSet):
     model = Enrolment
     icon = "list-ul"
@@ -134,7 +169,26 @@ class EnrolmentViewSet(SafeExportModelViewSet):
     inspect_view_enabled = True
     list_display = ["user", "course", "enrolled_at", "completed_at"]
     list_filter = ["enrolled_at", "completed_at"]
-    list_export = ["user.email", "course.title", "enrolled_at", "completed_at"]
+    index_view_class = EnrolmentIndexView
+    list_export = [
+        "user.email",
+        "course.title",
+        "enrolled_at",
+        "completed_at",
+        "lessons_done",
+        "lessons_total",
+        "percent_done",
+        "last_activity_at",
+    ]
+    export_headings = field_headings(
+        Enrolment,
+        ["enrolled_at", "completed_at", "last_activity_at"],
+        user__email=_("Learner's e-mail address"),
+        course__title=_("Course"),
+        lessons_done=_("Lessons done"),
+        lessons_total=_("Lessons in the course"),
+        percent_done=_("Progress (%)"),
+    )
     export_filename = "enrolments"
     search_fields = ["user__display_name", "user__email", "course__title"]
     search_backend_name = None

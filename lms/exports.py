@@ -15,8 +15,10 @@ from collections.abc import Iterable
 from io import BytesIO
 
 from django.http import FileResponse, HttpResponse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.encoding import force_str
+from django.utils.text import capfirst
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -90,11 +92,31 @@ class SafeExportIndexView(IndexView):
         )
 
     def stream_csv(self, queryset):
-        yield "\ufeff"
-        yield from super().stream_csv(queryset)
+        # The rows are written while the response streams, after the admin has
+        # left the user's language: keep it, so headings and labels read right.
+        language = translation.get_language()
+        rows = super().stream_csv(queryset)
+
+        def in_language():
+            with translation.override(language):
+                yield "\ufeff"
+                yield from rows
+
+        return in_language()
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         return _no_store(super().as_spreadsheet(queryset, spreadsheet_format))
+
+
+def field_headings(model, fields, **others) -> dict:
+    """Export headings: each of ``fields``' translated verbose name, and ``others`` as given.
+
+    ``others`` name dotted paths and attributes that are not fields (``user__email``
+    for ``user.email``: a keyword cannot hold a dot).
+    """
+    headings = {name: capfirst(model._meta.get_field(name).verbose_name) for name in fields}
+    headings.update({name.replace("__", "."): label for name, label in others.items()})
+    return headings
 
 
 class SafeExportModelViewSet(ModelViewSet):

@@ -288,19 +288,19 @@ class RoundExportView(AdminOnlyMixin, View):
     def get(self, request, *args, **kwargs):
         matching_round = self.get_round()
         header = [
-            "status",
-            "request",
-            "organisation",
-            "province",
-            "mentoring organisation",
-            "mentor province",
-            "score",
-            "needs covered",
-            "distance",
-            "shared time",
-            "experience gap",
-            "locked",
-            "explanation",
+            _("Status"),
+            _("Request"),
+            _("Organisation"),
+            _("Province"),
+            _("Mentoring organisation"),
+            _("Mentoring organisation's province"),
+            _("Score"),
+            _("Needs covered"),
+            _("Distance"),
+            _("Shared time"),
+            _("Experience gap"),
+            _("Locked"),
+            _("Explanation"),
         ]
         return csv_response(
             f"matching-round-{matching_round.pk}.csv", header, self.rows(matching_round)
@@ -313,7 +313,7 @@ class RoundExportView(AdminOnlyMixin, View):
         for p in proposals:
             b = p.breakdown
             yield [
-                "proposed",
+                _("Proposed"),
                 p.request_id,
                 p.request.organisation.display_name,
                 p.request.organisation.province_name,
@@ -324,7 +324,7 @@ class RoundExportView(AdminOnlyMixin, View):
                     f"{b.get(k, 0) / 10:.1f}"
                     for k in ("focus", "province", "availability", "maturity")
                 ),
-                "yes" if p.locked else "no",
+                _("Yes") if p.locked else _("No"),
                 "; ".join(reason_phrases(p.reasons)),
             ]
         requests = {
@@ -339,7 +339,7 @@ class RoundExportView(AdminOnlyMixin, View):
                 continue
             blanks = [""] * 8
             yield [
-                "unmatched",
+                _("Unmatched"),
                 r.pk,
                 r.organisation.display_name,
                 r.organisation.province_name,

@@ -8,7 +8,7 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from lms.exports import SafeExportModelViewSet
+from lms.exports import SafeExportModelViewSet, field_headings
 from lms.hooks import NavItem, Panel
 from lms.permissions import ReadOnlyPolicy
 
@@ -98,6 +98,14 @@ class PairViewSet(SafeExportModelViewSet):
         "completed_at",
         "ended_at",
     ]
+    export_headings = field_headings(
+        MentoringPair,
+        ["mentee", "mentor", "status", "score", "round"],
+        created_at=_("Created"),
+        activated_at=_("Activated"),
+        completed_at=_("Completed"),
+        ended_at=_("Ended early"),
+    )
     export_filename = "mentoring-pairs"
     search_fields = ["mentee__name_en", "mentee__name_km", "mentor__name_en", "mentor__name_km"]
     search_backend_name = None
@@ -128,6 +136,9 @@ class RequestViewSet(SafeExportModelViewSet):
     list_display = ["organisation", "mode", "is_open", "created_at"]
     list_filter = ["is_open", "mode"]
     list_export = ["organisation", "needs", "goals", "working_languages", "mode", "is_open"]
+    export_headings = field_headings(
+        MentoringRequest, ["organisation", "needs", "goals", "working_languages", "mode", "is_open"]
+    )
     export_filename = "mentoring-requests"
     search_fields = ["organisation__name_en", "organisation__name_km", "goals"]
     search_backend_name = None
@@ -161,6 +172,10 @@ class OfferViewSet(SafeExportModelViewSet):
         "mode",
         "is_open",
     ]
+    export_headings = field_headings(
+        MentoringOffer,
+        ["organisation", "focus_areas", "capacity", "working_languages", "mode", "is_open"],
+    )
     export_filename = "mentoring-offers"
     search_fields = ["organisation__name_en", "organisation__name_km", "description"]
     search_backend_name = None

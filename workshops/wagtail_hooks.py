@@ -10,7 +10,7 @@ from wagtail.log_actions import log
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from lms.exports import SafeExportModelViewSet
+from lms.exports import SafeExportModelViewSet, field_headings
 from lms.forms import add_service_errors
 from lms.hooks import NavItem, Panel
 
@@ -75,6 +75,10 @@ class WorkshopViewSet(SafeExportModelViewSet):
         "status",
         "capacity",
     ]
+    export_headings = field_headings(
+        Workshop,
+        ["title_km", "title_en", "starts_at", "ends_at", "host", "audience", "status", "capacity"],
+    )
     export_filename = "workshops"
     ordering = ["-starts_at"]
     form_fields = [
@@ -104,6 +108,16 @@ class AttendanceViewSet(SafeExportModelViewSet):
     list_display = ["workshop", "user", "first_joined_at", "last_left_at", "minutes", "attended"]
     list_filter = ["attended", "workshop"]
     list_export = ["workshop", "user", "first_joined_at", "last_left_at", "minutes", "attended"]
+    export_headings = field_headings(
+        Attendance,
+        [],
+        workshop=_("Workshop"),
+        user=_("Person"),
+        first_joined_at=_("First joined"),
+        last_left_at=_("Last left"),
+        minutes=_("Minutes"),
+        attended=_("Attended"),
+    )
     export_filename = "workshop-attendance"
     ordering = ["-first_joined_at"]
     form_fields = ["attended"]

@@ -68,6 +68,7 @@ LOCAL_APPS = [
     "workshops",
     "mentoring",
     "certificates",
+    "reports",
 ]
 
 INSTALLED_APPS = DJANGO_APPS + LOCAL_APPS + THIRD_PARTY_APPS

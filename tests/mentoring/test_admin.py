@@ -116,8 +116,8 @@ def test_csv_export_lists_proposals_and_unmatched(admin_client, market, mentorin
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["status", "request", "organisation"]
-    assert sorted(row[0] for row in rows[1:]) == ["proposed", "proposed", "unmatched"]
+    assert rows[0][:3] == ["Status", "Request", "Organisation"]
+    assert sorted(row[0] for row in rows[1:]) == ["Proposed", "Proposed", "Unmatched"]
     stung = next(row for row in rows if row[2] == "Stung Youth")
     assert stung[4] == "Kratie Helpdesk"
     assert "Financial management" in stung[-1]

@@ -1,0 +1,204 @@
+"""The filters every report shares, read from and written to the URL.
+
+A report's address carries its filters (``?start=2025-01-01&end=2025-06-30
+&course=<translation key>&province=12&organisation=7&period=month``), so a
+report can be bookmarked and shared. Days begin and end in Cambodia's time
+zone whatever the server's or the admin user's time zone.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from accounts.geo import province_choices, province_name
+
+from . import queries
+
+CAMBODIA = ZoneInfo("Asia/Phnom_Penh")
+PERIODS = (("month", _("Month")), ("week", _("Week")))
+MAX_WEEKS = 105  # two years of weekly bars still read; longer ranges go by month
+MAX_DAYS = 3660
+
+
+def today() -> datetime.date:
+    return timezone.now().astimezone(CAMBODIA).date()
+
+
+def month_start(day: datetime.date, months_back: int = 0) -> datetime.date:
+    index = day.year * 12 + day.month - 1 - months_back
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of ``day`` in Phnom Penh, as an aware datetime."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=CAMBODIA)
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    start: datetime.date
+    end: datetime.date  # inclusive
+    period: str = "month"
+    courses: tuple[uuid.UUID, ...] = ()
+    province: str = ""
+    organisation: int | None = None
+
+    @classmethod
+    def default(cls, on: datetime.date | None = None) -> ReportFilters:
+        """The last twelve months, this one included, by month."""
+        on = on or today()
+        return cls(start=month_start(on, 11), end=on)
+
+    @property
+    def since(self) -> datetime.datetime:
+        return day_start(self.start)
+
+    @property
+    def until(self) -> datetime.datetime:
+        """The first moment after the range (exclusive bound)."""
+        return day_start(self.end + datetime.timedelta(days=1))
+
+    @property
+    def narrows_people(self) -> bool:
+        return bool(self.province or self.organisation)
+
+    def params(self) -> dict[str, str]:
+        params = {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "period": self.period,
+        }
+        if self.courses:
+            params["course"] = [str(key) for key in self.courses]
+        if self.province:
+            params["province"] = self.province
+        if self.organisation:
+            params["organisation"] = str(self.organisation)
+        return params
+
+    def querystring(self, **extra) -> str:
+        return urlencode({**self.params(), **extra}, doseq=True)
+
+    def periods(self) -> list[datetime.date]:
+        """The first day of every week (Monday) or month the range touches."""
+        if self.period == "week":
+            day = self.start - datetime.timedelta(days=self.start.weekday())
+            step = datetime.timedelta(days=7)
+            result = []
+            while day <= self.end:
+                result.append(day)
+                day += step
+            return result
+        result, day = [], month_start(self.start)
+        while day <= self.end:
+            result.append(day)
+            day = month_start(datetime.date(day.year, day.month, 28) + datetime.timedelta(days=7))
+        return result
+
+
+class LongSelect(forms.Select):
+    """A ``<select>`` written in one pass: thousands of organisations render in milliseconds.
+
+    Django's widget renders every option through a template, which costs more
+    than the whole report once a national platform lists its organisations.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        selected = "" if value is None else str(value)
+        own = "".join(f' {key}="{escape(val)}"' for key, val in attrs.items() if val is not False)
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) == selected else ""}>'
+            f"{escape(label)}</option>"
+            for key, label in self.choices
+        )
+        return mark_safe(f'<select name="{escape(name)}"{own}>{options}</select>')  # noqa: S308
+
+
+class LongCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes written in one pass, for the same reason as :class:`LongSelect`."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        chosen = {str(v) for v in (value or [])}
+        base = attrs.get("id", name)
+        boxes = "".join(
+            f'<div><label for="{escape(base)}_{i}"><input type="checkbox" name="{escape(name)}" '
+            f'value="{escape(key)}" id="{escape(base)}_{i}"'
+            f"{' checked' if str(key) in chosen else ''}> {escape(label)}</label></div>"
+            for i, (key, label) in enumerate(self.choices)
+        )
+        return mark_safe(f'<div id="{escape(base)}">{boxes}</div>')  # noqa: S308
+
+
+class ReportFilterForm(forms.Form):
+    """The filter bar. Choices are read once per request (two queries)."""
+
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    period = forms.ChoiceField(label=_("By"), choices=PERIODS, required=False)
+    course = forms.ChoiceField(label=_("Course"), required=False, widget=LongSelect)
+    province = forms.ChoiceField(label=_("Province"), required=False, widget=LongSelect)
+    organisation = forms.TypedChoiceField(
+        label=_("Organisation"), required=False, coerce=int, empty_value=None, widget=LongSelect
+    )
+
+    def __init__(self, data=None, *, default: ReportFilters):
+        merged = {**default.params(), **{k: v for k, v in (data or {}).items() if v != ""}}
+        super().__init__(merged)
+        self.fields["course"].choices = [("", _("All courses"))] + [
+            (str(key), title) for key, title in queries.course_choices()
+        ]
+        self.fields["province"].choices = [("", _("All provinces"))] + list(province_choices())
+        self.fields["organisation"].choices = [("", _("All organisations"))] + [
+            (str(pk), name) for pk, name in queries.organisation_choices()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The end date must not be before the start date."))
+            elif (end - start).days > MAX_DAYS:
+                self.add_error("start", _("Choose a range of at most ten years."))
+            elif data.get("period") == "week" and (end - start).days > MAX_WEEKS * 7:
+                self.add_error("period", _("For a range over two years, choose months."))
+        return data
+
+    def filters(self) -> ReportFilters:
+        """The validated filters (call after ``is_valid()`` returned True)."""
+        data = self.cleaned_data
+        return ReportFilters(
+            start=data["start"],
+            end=data["end"],
+            period=data.get("period") or "month",
+            courses=(uuid.UUID(data["course"]),) if data.get("course") else (),
+            province=data.get("province") or "",
+            organisation=data.get("organisation"),
+        )
+
+    def summary(self) -> list[str]:
+        """What the figures are narrowed to, in words (for headings and the PDF)."""
+        if not self.is_valid():
+            return []
+        data, parts = self.cleaned_data, []
+        choices = dict(self.fields["course"].choices)
+        if data.get("course"):
+            parts.append(str(choices.get(data["course"], "")))
+        if data.get("province"):
+            parts.append(province_name(data["province"]))
+        if data.get("organisation"):
+            names = dict(self.fields["organisation"].choices)
+            parts.append(str(names.get(str(data["organisation"]), "")))
+        return parts

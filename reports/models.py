@@ -1,0 +1,79 @@
+"""Donor reports: PDFs of a period's figures, made in the background.
+
+An editor asks for one in the admin; ``reports.tasks.render_donor_report``
+renders it (it is given the report's id only) and stores the file in
+``STORAGES["private"]``, which has no URL: the admin's download view streams
+it to staff who may see reports.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DonorReport(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Language(models.TextChoices):
+        KHMER = "km", _("Khmer")
+        ENGLISH = "en", _("English")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.KHMER
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    #: Translation keys of the courses the report covers; empty for every course.
+    course_keys = models.JSONField(_("courses"), default=list, blank=True)
+    province = models.CharField(_("province"), max_length=2, blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    error = models.TextField(_("error"), blank=True)
+    pdf_name = models.CharField(max_length=255, blank=True, editable=False)
+    size = models.PositiveIntegerField(default=0, editable=False)
+    rendered_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    render_seconds = models.FloatField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("donor report")
+        verbose_name_plural = _("donor reports")
+        default_permissions = ()
+        permissions = [("view_reports", _("Can view reports and request donor reports"))]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == self.State.READY and bool(self.pdf_name)
+
+    @property
+    def download_filename(self) -> str:
+        return f"donor-report-{self.start:%Y%m%d}-{self.end:%Y%m%d}-{self.language}.pdf"
