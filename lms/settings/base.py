@@ -262,7 +262,9 @@ LANGUAGES = [
 ]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English")]
+# The admin speaks both languages too (its Khmer is in lms/locale_overrides/);
+# each person's choice is theirs, see accounts/admin_language.py.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "lms" / "locale_overrides"]
 USE_I18N = True
 USE_TZ = True
@@ -368,3 +370,8 @@ WORKSHOPS_CLOSE_OLD_CONNECTIONS_PER_HANDLER = env.bool(
 # room's fan-out cost grow with the square of its size (workshops/layers.py).
 if not REDIS_URL:
     CHANNEL_LAYERS["default"]["BACKEND"] = "workshops.layers.InMemoryChannelLayer"
+
+# --- admin language ---
+# Admin pages follow the signed-in person's language (accounts/admin_language.py);
+# it needs request.user, so it sits after authentication.
+MIDDLEWARE = [*MIDDLEWARE, "accounts.admin_language.AdminLanguageMiddleware"]
