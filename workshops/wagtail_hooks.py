@@ -1,8 +1,10 @@
 """Workshops in the Wagtail admin, and the hooks the site shell calls."""
 
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 
@@ -78,7 +80,16 @@ class AttendanceViewSet(SafeExportModelViewSet):
     model = Attendance
     icon = "user"
     menu_label = _("Attendance")
-    list_display = ["workshop", "user", "first_joined_at", "last_left_at", "minutes", "attended"]
+    list_display = [
+        "workshop",
+        "user",
+        "first_joined_at",
+        "last_left_at",
+        "minutes",
+        BooleanColumn(
+            "attended", label=capfirst(Attendance._meta.get_field("attended").verbose_name)
+        ),
+    ]
     list_filter = ["attended", "workshop"]
     list_export = ["workshop", "user", "first_joined_at", "last_left_at", "minutes", "attended"]
     export_filename = "workshop-attendance"
