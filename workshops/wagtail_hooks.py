@@ -7,6 +7,8 @@ from wagtail import hooks
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from lms.exports import SafeExportModelViewSet
 from lms.hooks import NavItem, Panel
@@ -76,10 +78,25 @@ class WorkshopViewSet(SafeExportModelViewSet):
         return https_url_fields(db_field, **kwargs)
 
 
+class AttendancePolicy(ModelPermissionPolicy):
+    """Attendance is worked out from the room's connections: staff may correct
+    whether it counts, never add one by hand (the form has no times to save)."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(Attendance, AttendancePolicy(Attendance))
+
+
 class AttendanceViewSet(SafeExportModelViewSet):
     model = Attendance
     icon = "user"
     menu_label = _("Attendance")
+    copy_view_enabled = False
     list_display = [
         "workshop",
         "user",
