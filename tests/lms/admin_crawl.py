@@ -32,7 +32,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image as PILImage
 from wagtail.admin.viewsets import viewsets
 from wagtail.contrib.redirects.models import Redirect
@@ -478,8 +478,9 @@ def build_content(editor) -> Content:
     content.allow(certificate.code)
     # Django stores permission names in English when it creates them, and
     # the group form shows them as stored (also as "app | model | name").
-    for permission in Permission.objects.select_related("content_type"):
-        content.data.update({permission.name, str(permission)})
+    with translation.override("km"):
+        for permission in Permission.objects.select_related("content_type"):
+            content.data.update({permission.name, str(permission)})
     content.allow(
         welcome_title,
         Page.get_first_root_node().title,
