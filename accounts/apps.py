@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisations")
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the deploy check
+        from . import admin_language, checks  # noqa: F401 - register signals, the deploy check

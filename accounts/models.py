@@ -142,7 +142,7 @@ class Organisation(models.Model):
 
     name_km = models.CharField(_("name in Khmer"), max_length=200, blank=True)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
-    slug = models.SlugField(max_length=80, unique=True, allow_unicode=False)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=False)
     province = models.CharField(
         _("province"), max_length=2, choices=province_choices, validators=[validate_province]
     )
@@ -196,9 +196,14 @@ class Organisation(models.Model):
             return self.name_km or self.name_en
         return self.name_en or self.name_km
 
+    # Headings of these columns in the admin's list of organisations.
+    display_name.fget.short_description = _("name")
+
     @property
     def province_name(self) -> str:
         return province_name(self.province)
+
+    province_name.fget.short_description = _("province")
 
     @property
     def working_language_labels(self) -> list[str]:

@@ -77,7 +77,24 @@ def update_profile(
     user.preferred_language = preferred_language
     user.full_clean(exclude=["password"])
     user.save(update_fields=["display_name", "legal_name", "preferred_language"])
+    set_preferred_language(user, user.preferred_language)
     return user
+
+
+def set_preferred_language(user: User, language: str, *, admin_too: bool = True) -> None:
+    """Make ``language`` the person's language on the site and, unless the
+    admin's own preference is what changed, in the admin as well
+    (see ``accounts.admin_language``)."""
+    from wagtail.users.models import UserProfile
+
+    if user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+    if admin_too:
+        # A queryset update: the admin's save signal is for its own form.
+        UserProfile.objects.filter(user=user).exclude(preferred_language=language).update(
+            preferred_language=language
+        )
 
 
 # ---------------------------------------------------------------------------

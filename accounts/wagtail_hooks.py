@@ -1,12 +1,21 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.views.account import NameEmailSettingsPanel
 
 from lms.exports import SafeExportModelViewSet, field_headings
 from lms.hooks import NavItem, Panel
 
 from . import services
 from .models import Organisation
+
+# The admin's account page would ask for a first and a last name, which this
+# user model does not have (Wagtail requires them, then saves them nowhere, so
+# no other setting on the page could be saved), and would change the e-mail
+# address without allauth's verification. People edit their display name and
+# e-mail address on the site; the admin's account page keeps the rest
+# (language, time zone, theme, notifications).
+NameEmailSettingsPanel.is_active = lambda panel: False
 
 
 class OrganisationViewSet(SafeExportModelViewSet):

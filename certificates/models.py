@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from .querysets import CertificateQuerySet
@@ -123,6 +124,7 @@ class Certificate(models.Model):
     revoked_reason = models.TextField(_("reason for revocation"), blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -166,8 +168,9 @@ class Certificate(models.Model):
         verbose_name_plural = _("certificates")
         default_permissions = ("view",)
         permissions = [
-            ("revoke_certificate", "Can revoke and reissue certificates"),
-            ("rerender_certificate", "Can re-render certificate PDFs"),
+            # Stored in English; the admin's group form translates them.
+            ("revoke_certificate", gettext_noop("Can revoke and reissue certificates")),
+            ("rerender_certificate", gettext_noop("Can re-render certificate PDFs")),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -167,6 +167,14 @@ class EnrolmentViewSet(SafeExportModelViewSet):
     menu_order = 250
     add_to_admin_menu = True
     inspect_view_enabled = True
+    inspect_view_fields = [
+        "user",
+        "course",
+        "enrolled_at",
+        "completed_at",
+        "last_lesson",
+        "last_activity_at",
+    ]
     list_display = ["user", "course", "enrolled_at", "completed_at"]
     list_filter = ["enrolled_at", "completed_at"]
     index_view_class = EnrolmentIndexView

@@ -1,9 +1,12 @@
 """Mentoring in the admin (matching rounds and read-only listings) and in the site shell."""
 
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import BooleanColumn
+from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -13,6 +16,7 @@ from lms.hooks import NavItem, Panel
 from lms.permissions import ReadOnlyPolicy
 
 from . import admin_views, services
+from .explain import slot_label
 from .models import (
     MentoringExclusion,
     MentoringOffer,
@@ -77,6 +81,28 @@ register_permission_policy(MentoringExclusion, ExclusionPolicy(MentoringExclusio
 register_permission_policy(PairWorkshop, ExclusionPolicy(PairWorkshop))
 
 
+class VocabularyInspectView(InspectView):
+    """Focus areas, languages and time slots by their names, not their codes."""
+
+    def get_needs_display_value(self):
+        return ", ".join(f"{area} ({priority})" for area, priority in self.object.need_items)
+
+    def get_focus_areas_display_value(self):
+        return ", ".join(self.object.focus_area_labels)
+
+    def get_working_languages_display_value(self):
+        return ", ".join(self.object.working_language_labels)
+
+    def get_availability_display_value(self):
+        return ", ".join(slot_label(slot) for slot in self.object.availability)
+
+
+def is_open_column(model):
+    return BooleanColumn(
+        "is_open", label=capfirst(model._meta.get_field("is_open").verbose_name), sort_key="is_open"
+    )
+
+
 class PairViewSet(SafeExportModelViewSet):
     # Never editable here (see ReadOnlyPolicy); Wagtail still wants a form definition.
     form_fields = []
@@ -132,8 +158,9 @@ class RequestViewSet(SafeExportModelViewSet):
     icon = "help"
     menu_label = _("Requests")
     inspect_view_enabled = True
+    inspect_view_class = VocabularyInspectView
     copy_view_enabled = False
-    list_display = ["organisation", "mode", "is_open", "created_at"]
+    list_display = ["organisation", "mode", is_open_column(MentoringRequest), "created_at"]
     list_filter = ["is_open", "mode"]
     list_export = ["organisation", "needs", "goals", "working_languages", "mode", "is_open"]
     export_headings = field_headings(
@@ -161,8 +188,15 @@ class OfferViewSet(SafeExportModelViewSet):
     icon = "success"
     menu_label = _("Offers")
     inspect_view_enabled = True
+    inspect_view_class = VocabularyInspectView
     copy_view_enabled = False
-    list_display = ["organisation", "capacity", "mode", "is_open", "created_at"]
+    list_display = [
+        "organisation",
+        "capacity",
+        "mode",
+        is_open_column(MentoringOffer),
+        "created_at",
+    ]
     list_filter = ["is_open", "mode"]
     list_export = [
         "organisation",

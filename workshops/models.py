@@ -145,6 +145,8 @@ class Workshop(models.Model):
             return self.title_km or self.title_en
         return self.title_en or self.title_km
 
+    title.fget.short_description = _("title")  # its column's heading in the admin
+
     @property
     def description(self) -> str:
         if (get_language() or "km").startswith("km"):
@@ -305,15 +307,23 @@ class Connection(models.Model):
 class Attendance(models.Model):
     """A person's attendance of one workshop, computed from their connections."""
 
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="attendances")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workshop_attendances"
+    workshop = models.ForeignKey(
+        Workshop,
+        verbose_name=_("workshop"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
     )
-    first_joined_at = models.DateTimeField()
-    last_left_at = models.DateTimeField()
-    minutes = models.PositiveIntegerField(default=0)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="workshop_attendances",
+    )
+    first_joined_at = models.DateTimeField(_("first joined at"))
+    last_left_at = models.DateTimeField(_("last left at"))
+    minutes = models.PositiveIntegerField(_("minutes present"), default=0)
     attended = models.BooleanField(
-        default=False, help_text=_("Present long enough to count toward a course.")
+        _("attended"), default=False, help_text=_("Present long enough to count toward a course.")
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -327,7 +337,11 @@ class Attendance(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.workshop} ({self.minutes} min)"
+        return _("%(user)s – %(workshop)s (%(minutes)s min)") % {
+            "user": self.user,
+            "workshop": self.workshop,
+            "minutes": self.minutes,
+        }
 
 
 def _feed_token() -> str:

@@ -2,8 +2,10 @@
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.log_actions import log
@@ -101,11 +103,35 @@ class WorkshopViewSet(SafeExportModelViewSet):
         return https_url_fields(db_field, **kwargs)
 
 
+class AttendancePolicy(ModelPermissionPolicy):
+    """Attendance is worked out from the room's connections: staff may correct
+    whether it counts, never add one by hand (the form has no times to save)."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(Attendance, AttendancePolicy(Attendance))
+
+
 class AttendanceViewSet(SafeExportModelViewSet):
     model = Attendance
     icon = "user"
     menu_label = _("Attendance")
-    list_display = ["workshop", "user", "first_joined_at", "last_left_at", "minutes", "attended"]
+    copy_view_enabled = False
+    list_display = [
+        "workshop",
+        "user",
+        "first_joined_at",
+        "last_left_at",
+        "minutes",
+        BooleanColumn(
+            "attended", label=capfirst(Attendance._meta.get_field("attended").verbose_name)
+        ),
+    ]
     list_filter = ["attended", "workshop"]
     list_export = ["workshop", "user", "first_joined_at", "last_left_at", "minutes", "attended"]
     export_headings = field_headings(

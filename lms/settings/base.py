@@ -89,6 +89,9 @@ MIDDLEWARE = [
     # Idle expiry, and staff powers only for sessions that completed MFA
     # (accounts/session_policy.py); after authentication and messages.
     "accounts.middleware.SessionPolicyMiddleware",
+    # Admin pages follow the signed-in person's language
+    # (accounts/admin_language.py); it needs request.user.
+    "accounts.admin_language.AdminLanguageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Anonymous visitors get the catalogue from the cache before Wagtail
     # routes the request (courses/middleware.py); it sits last, after
@@ -354,7 +357,9 @@ LANGUAGES = [
 ]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English")]
+# The admin speaks both languages too (its Khmer is in lms/locale_overrides/);
+# each person's choice is theirs, see accounts/admin_language.py.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "lms" / "locale_overrides"]
 USE_I18N = True
 USE_TZ = True

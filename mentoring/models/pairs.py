@@ -73,17 +73,17 @@ class MentoringPair(models.Model):
     reasons = models.JSONField(default=list)
     mentee_accepted_at = models.DateTimeField(null=True, blank=True)
     mentor_accepted_at = models.DateTimeField(null=True, blank=True)
-    activated_at = models.DateTimeField(null=True, blank=True)
-    declined_at = models.DateTimeField(null=True, blank=True)
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
     declined_by_side = models.CharField(max_length=10, choices=Side.choices, blank=True)
     decline_reason = models.TextField(_("reason for declining"), max_length=1000, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     end_reason = models.TextField(_("reason for ending early"), max_length=1000, blank=True)
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MentoringPairQuerySet.as_manager()
@@ -109,6 +109,8 @@ class MentoringPair(models.Model):
     @property
     def score_display(self) -> str:
         return f"{self.score / 10:.1f}"
+
+    score_display.fget.short_description = _("score")  # its column's heading in the admin
 
     def organisation_for(self, side: str) -> Organisation:
         return self.mentee if side == Side.MENTEE else self.mentor

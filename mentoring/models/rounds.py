@@ -113,3 +113,5 @@ class MatchProposal(models.Model):
     @property
     def score_display(self) -> str:
         return f"{self.score / 10:.1f}"
+
+    score_display.fget.short_description = _("score")  # its column's heading in the admin
