@@ -21,6 +21,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.geo import province_name
 from accounts.taxonomy import FocusAreaCode, LanguageCode
@@ -571,7 +572,7 @@ def mentoring_report(filters: ReportFilters, now: datetime.datetime | None = Non
     pairs_table = Table(
         "pairs",
         _("Mentoring pairs"),
-        [Column(_("Pairs"), TEXT), Column(_("Number"))],
+        [Column(_("Pairs"), TEXT), Column(pgettext("how many", "Number"))],
         [[label, totals[key]] for key, label in state_labels.items()],
         note=_("At risk: active for over %(days)s days without a check-in in the last %(days)s.")
         % {"days": fmt.number(queries.AT_RISK_DAYS)},

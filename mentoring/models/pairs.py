@@ -259,11 +259,19 @@ class PairWorkshop(models.Model):
     through the ``lms_workshop_audiences`` hook.
     """
 
-    pair = models.ForeignKey(MentoringPair, on_delete=models.CASCADE, related_name="workshop_links")
-    workshop = models.OneToOneField(
-        "workshops.Workshop", on_delete=models.CASCADE, related_name="mentoring_link"
+    pair = models.ForeignKey(
+        MentoringPair,
+        on_delete=models.CASCADE,
+        related_name="workshop_links",
+        verbose_name=_("mentoring pair"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    workshop = models.OneToOneField(
+        "workshops.Workshop",
+        on_delete=models.CASCADE,
+        related_name="mentoring_link",
+        verbose_name=_("workshop"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("pair workshop")

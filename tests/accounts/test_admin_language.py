@@ -6,12 +6,12 @@ and a choice made on either side holds on both.
 """
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django import forms
 from django.urls import reverse
 from wagtail.users.models import UserProfile
 
 from accounts.factories import UserFactory
+from tests.conftest import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +25,13 @@ def staff(language, **fields):
         is_superuser=True,
         **fields,
     )
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
     return user
 
 
 @pytest.fixture
 def signed_in(client):
     def sign_in(user):
-        client.force_login(user)
+        login_with_mfa(client, user)
         return client
 
     return sign_in

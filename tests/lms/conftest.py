@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.conftest import login_with_mfa
+
 from .admin_crawl import build_content
 
 
@@ -27,8 +29,8 @@ def khmer_editor(db):
 
 @pytest.fixture
 def khmer_admin(client, khmer_editor):
-    """The editor, signed in. (One place to change how tests pass the staff MFA gate.)"""
-    client.force_login(khmer_editor)
+    """The editor, signed in with MFA completed in the session."""
+    login_with_mfa(client, khmer_editor)
     return client
 
 

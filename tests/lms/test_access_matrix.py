@@ -67,7 +67,7 @@ from tests.support.urls import http_endpoints, websocket_endpoints
 from tests.support.world import ROLES, build_world
 
 ANON, OWNER, OTHER, OTHER_ORG, EDITOR, STAFF = ROLES
-LOCAL_APPS = ("lms", "accounts", "courses", "workshops", "mentoring", "certificates")
+LOCAL_APPS = ("lms", "accounts", "courses", "workshops", "mentoring", "certificates", "reports")
 
 
 # ---------------------------------------------------------------------------
@@ -333,6 +333,7 @@ MENTORING_STATE = rows(
     "mentoring.CheckIn",
     "mentoring.SharedResource",
     "mentoring.PairFeedback",
+    "mentoring.PairWorkshop",
 )
 CERTIFICATES_STATE = rows("certificates.Certificate", "certificates.CertificateEvent")
 ROUNDS_STATE = rows("mentoring.MatchingRound", "mentoring.MatchProposal")
@@ -411,6 +412,16 @@ MATRIX: dict[str, Row] = {
         ratelimited=True,
     ),
     "verify/issuer.json": PUBLIC_GET,
+    # The revocation list every credential points at; the first holds the world's.
+    "verify/status/<int:number>.json": Row(
+        get=everyone(OK), values=same_everywhere({"number": 1}), ratelimited=True
+    ),
+    # What each credential's achievement id names (public, shared by every learner).
+    "^verify/achievements/(?P<slug>course-[0-9]+|mentee|mentor)$": Row(
+        get=everyone(NOT_FOUND),  # no mentor certificate in the world
+        values=same_everywhere({"slug": "mentor"}),
+        ratelimited=True,
+    ),
     "verify/public-key.pem": PUBLIC_GET,
     "^verify/keys/(?P<key_id>[0-9a-f]{16})\\.pem$": Row(
         get=everyone(NOT_FOUND), values=same_everywhere({"key_id": "0" * 16}), ratelimited=True
@@ -646,12 +657,6 @@ MATRIX: dict[str, Row] = {
         data=workshop_data,
         state=WORKSHOPS_STATE,
     ),
-    "workshops/pair/<int:pair_id>/new/": Row(
-        # The mentoring side schedules; the owner is the mentee's representative.
-        get=private(FORBIDDEN, editor=FORBIDDEN),
-        values=lambda w, which: {"pair_id": pair_row()(w, which)["pk"]},
-        objects=True,
-    ),
     "workshops/calendar/": Row(
         get=signed_in(OK_CHANGED, owner=OK, other_org=OK),  # a feed address on first visit
         post=signed_in(DONE),  # a new address
@@ -847,6 +852,12 @@ MATRIX: dict[str, Row] = {
         objects=True,
         state=MENTORING_STATE,
     ),
+    "mentoring/pairs/<int:pk>/workshops/new/": Row(
+        # The mentoring side schedules; the owner is the mentee's representative.
+        get=private(FORBIDDEN, editor=FORBIDDEN),
+        values=pair_row(),
+        objects=True,
+    ),
     # --- certificates -------------------------------------------------------------
     "certificates/": SIGNED_IN_PAGE,
     "certificates/confirm-name/": Row(
@@ -1038,7 +1049,7 @@ MATRIX.update(
             actions={
                 **VIEWSET_CRUD,
                 "new/": REFUSED,
-                "copy/<int:pk>/": REFUSED,
+                "copy/<int:pk>/": None,
                 "edit/<int:pk>/": {"get": OK, "post": Outcome(302, changed=True)},
             },
         ),
@@ -1071,6 +1082,33 @@ MATRIX.update(
                 "usage/<int:pk>/": REFUSED,
                 "copy/<int:pk>/": None,
             },
+        ),
+        **admin_viewset(
+            "admin/pairworkshop/",
+            pk=_pk(lambda w: w.own.pair_workshop),
+            state=MENTORING_STATE,
+            # A workshop is linked to a pair or unlinked here, not edited.
+            actions={
+                **VIEWSET_CRUD,
+                "edit/<int:pk>/": REFUSED,
+                "usage/<int:pk>/": REFUSED,
+                "copy/<int:pk>/": None,
+            },
+        ),
+        # Reports: figures for staff who may read them (the editor may).
+        "admin/reports/platform/learning/": admin_row(),
+        "admin/reports/platform/reach/": admin_row(),
+        "admin/reports/platform/workshops/": admin_row(),
+        "admin/reports/platform/mentoring/": admin_row(),
+        # An empty request form: refused with its errors (400), nothing queued.
+        "admin/reports/platform/donor/": admin_row(
+            post=Outcome(400), state=rows("reports.DonorReport")
+        ),
+        # No such report. (A 404 under /admin/ is sent on by Django's locale
+        # middleware to the language-prefixed path, where Wagtail answers 404.)
+        "admin/reports/platform/donor/<uuid:pk>/download/": admin_row(
+            get=Outcome(302, to="/admin/reports/platform/donor/"),
+            values=same_everywhere({"pk": uuid.UUID(int=1)}),
         ),
         # The admin's own login pages: allauth's (lms.urls).
         "admin/login/": Row(get=everyone(LOGIN)),

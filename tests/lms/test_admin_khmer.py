@@ -9,6 +9,8 @@ is an interface string still in English, and fails the test.
 
 import pytest
 
+from tests.conftest import login_with_mfa
+
 from .admin_crawl import (
     ALLOWED,
     admin_urls,
@@ -85,17 +87,13 @@ def test_form_errors_are_in_khmer(khmer_admin, khmer_editor, content):
 def test_the_crawl_sees_english_where_there_is_some(client, content):
     """The same reading of an admin page, for an editor who prefers English,
     finds the English interface: the crawl would notice an untranslated string."""
-    from allauth.mfa.models import Authenticator
 
     from accounts.factories import UserFactory
 
     english_editor = UserFactory(
         email="en-editor@example.org", preferred_language="en", is_staff=True, is_superuser=True
     )
-    Authenticator.objects.create(
-        user=english_editor, type=Authenticator.Type.TOTP, data={"secret": "unused-in-tests"}
-    )
-    client.force_login(english_editor)
+    login_with_mfa(client, english_editor)
     lesson = content.pages["lesson"]
     left = english_on(
         client.get(f"/admin/pages/{lesson.pk}/edit/").content.decode(), ALLOWED | content.latin

@@ -16,6 +16,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.conftest import login_with_mfa
 
 PP = ZoneInfo("Asia/Phnom_Penh")
 RANGE = "start=2025-01-01&end=2025-03-31"
@@ -31,8 +32,7 @@ def utc(year, month, day, hour, minute=0) -> datetime.datetime:
 
 @pytest.fixture
 def report_admin(db):
-    """Staff signed in the way the project's admin tests sign staff in (one place to change)."""
-    from allauth.mfa.models import Authenticator
+    """A superuser who reads reports in English (signed in by the fixtures below)."""
     from wagtail.users.models import UserProfile
 
     user = UserFactory(
@@ -41,12 +41,11 @@ def report_admin(db):
         is_staff=True,
         is_superuser=True,
     )
-    Authenticator.objects.create(
-        user=user, type=Authenticator.Type.TOTP, data={"secret": "unused-in-tests"}
-    )
     profile = UserProfile.get_for_user(user)
     profile.preferred_language = "en"
     profile.save()
+    user.preferred_language = "en"
+    user.save(update_fields=["preferred_language"])
     return user
 
 
@@ -56,18 +55,21 @@ def set_admin_language(user, language: str) -> None:
     profile = UserProfile.get_for_user(user)
     profile.preferred_language = language
     profile.save()
+    # The admin follows the person's language (accounts.admin_language).
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
 
 
 @pytest.fixture
 def admin_client(client, report_admin):
-    client.force_login(report_admin)
+    login_with_mfa(client, report_admin)
     return client
 
 
 @pytest.fixture
 def khmer_admin_client(client, report_admin):
     set_admin_language(report_admin, "km")
-    client.force_login(report_admin)
+    login_with_mfa(client, report_admin)
     return client
 
 

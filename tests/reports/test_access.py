@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, Permission
 
 from accounts.factories import UserFactory
 from reports.models import DonorReport
+from tests.conftest import login_with_mfa
 from tests.reports.conftest import RANGE
 
 BASE = "/admin/reports/platform"
@@ -62,7 +63,7 @@ def test_learners_get_nothing(client, user, donor_report):
 def test_editors_without_the_permission_are_turned_back_and_see_no_menu(client, donor_report):
     """Admin access alone does not open the reports (Wagtail sends them back to the admin
     home with a message); the permission does."""
-    client.force_login(editor(False))
+    login_with_mfa(client, editor(False))
     for url in [*URLS, f"{BASE}/donor/{donor_report.pk}/download/"]:
         response = client.get(url)
         assert response.status_code == 302, url
@@ -73,7 +74,7 @@ def test_editors_without_the_permission_are_turned_back_and_see_no_menu(client, 
     assert "This month on the platform" not in home
     assert f"{BASE}/learning/" not in home
 
-    client.force_login(editor(True))
+    login_with_mfa(client, editor(True))
     for url in URLS:
         assert client.get(url).status_code == 200, url
     response = client.get(f"{BASE}/donor/{donor_report.pk}/download/")

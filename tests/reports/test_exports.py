@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 from wagtail.admin.viewsets import viewsets
 
+from tests.conftest import login_with_mfa
 from tests.reports.conftest import RANGE, set_admin_language
 
 BASE = "/admin/reports/platform"
@@ -123,7 +124,7 @@ def test_enrolment_export_has_progress_in_the_admins_language(
     """Lessons done of the course's total, percent and last activity, under translated
     headings, in both CSV (streamed) and XLSX."""
     set_admin_language(report_admin, language)
-    client.force_login(report_admin)
+    login_with_mfa(client, report_admin)
     rows = read_csv(client.get("/admin/enrolments/?export=csv"))
     headings = {
         "en": [

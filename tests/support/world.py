@@ -229,6 +229,7 @@ def _courses(world: World) -> None:
 
 
 def _workshops(world: World) -> None:
+    from mentoring.models import PairWorkshop
     from workshops.factories import WorkshopFactory
     from workshops.models import Workshop
     from workshops.services import calendar_feed_for
@@ -240,6 +241,14 @@ def _workshops(world: World) -> None:
         side.workshop = WorkshopFactory(host=host, audience=Workshop.Audience.INVITED)
         side.workshop.invitees.set([member])
         side.feed = calendar_feed_for(host)
+    for side, mentor in (
+        (world.own, world.users["mentor"]),
+        (world.rival, world.users["rival_mentor"]),
+    ):
+        side.pair_workshop = PairWorkshop.objects.create(
+            pair=side.pair,
+            workshop=WorkshopFactory(host=mentor, audience=Workshop.Audience.PAIR),
+        )
 
 
 def build_world() -> World:
