@@ -15,15 +15,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client):
-    from allauth.mfa.models import Authenticator
     from wagtail.users.models import UserProfile
 
+    from tests.conftest import login_with_mfa
+
     admin = UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
-    Authenticator.objects.create(user=admin, type=Authenticator.Type.TOTP, data={"secret": "x"})
     profile = UserProfile.get_for_user(admin)
     profile.preferred_language = "en"
     profile.save()
-    client.force_login(admin)
+    login_with_mfa(client, admin)
     return client
 
 
