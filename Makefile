@@ -5,6 +5,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Test processes: one per core (pytest-xdist); TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
 # Links in e-mails, PDFs and QR codes point at the port served (unless SITE_URL is set).
 RUN_SITE_URL = $(or $(SITE_URL),http://127.0.0.1:$(PORT))
 APPS := accounts courses workshops mentoring certificates reports
@@ -27,7 +29,7 @@ run: install
 
 ## Run the whole suite (browser tests skip with a message where Chromium is missing).
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -64,6 +64,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _baseline_data(request):
     """Before every test that touches the database, make sure the baseline rows exist."""
+    from django.test import TransactionTestCase
+
+    if isinstance(request.instance, TransactionTestCase):
+        # Django's own test classes (Wagtail's page tests): their transaction is
+        # already open, and a flush by an earlier transactional test in this
+        # process (pytest-xdist orders tests per process) may have emptied it.
+        with request.getfixturevalue("django_db_blocker").unblock():
+            ensure_baseline_data()
+        return
     names = set(request.fixturenames)
     if names & {"db", "transactional_db", "live_server"} or request.node.get_closest_marker(
         "django_db"

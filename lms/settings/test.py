@@ -2,6 +2,9 @@
 CI when ``DATABASE_URL`` / ``REDIS_URL`` are set (SQLite and in-memory
 otherwise, so the suite also runs on a bare laptop)."""
 
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 from .base import *
 
 DEBUG = False
@@ -16,10 +19,23 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# pytest-xdist runs the suite in several processes (``make test``). Each one
+# gets its own PostgreSQL database (pytest-django suffixes it) and, here, its
+# own Redis database and key prefix: the cache is flushed between tests, and
+# pub/sub channels are shared by every Redis database.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
 if REDIS_URL:
+    if XDIST_WORKER:
+        _redis = urlsplit(REDIS_URL)
+        _db = int(_redis.path.strip("/") or 0) + int(XDIST_WORKER.removeprefix("gw")) + 1
+        REDIS_URL = urlunsplit(_redis._replace(path=f"/{_db % 16}"))
+        REDIS_LAYER_HOST = {**REDIS_LAYER_HOST, "address": REDIS_URL}
+        CACHES["default"]["LOCATION"] = REDIS_URL
+        CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = [REDIS_LAYER_HOST]
     # Keep test keys apart from anything else on the same Redis.
-    CACHES["default"]["KEY_PREFIX"] = "lms-test"
-    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "lms-test"
+    CACHES["default"]["KEY_PREFIX"] = f"lms-test{XDIST_WORKER}"
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"lms-test{XDIST_WORKER}"
 else:
     CACHES["default"]["LOCATION"] = "lms-test"
 
