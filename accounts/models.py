@@ -13,6 +13,8 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from lms.sealed import digest, new_secret
+
 from .geo import province_choices, province_name, validate_province
 from .taxonomy import FocusAreaCode, LanguageCode
 
@@ -254,6 +256,7 @@ class Membership(models.Model):
 
 
 def _invitation_token() -> str:
+    # Only the first migration refers to it (the token column it made is gone).
     return secrets.token_urlsafe(32)
 
 
@@ -265,7 +268,9 @@ class Invitation(models.Model):
     """An invitation to join an organisation, sent by e-mail.
 
     The invitee accepts it while signed in with the invited address, so
-    nobody is added to an organisation without agreeing to it.
+    nobody is added to an organisation without agreeing to it. The link's secret
+    is not kept: only its digest (``lms.sealed.digest``), and the instance that
+    made it carries it as ``token`` for the e-mail.
     """
 
     organisation = models.ForeignKey(
@@ -275,7 +280,7 @@ class Invitation(models.Model):
     role = models.CharField(
         _("role"), max_length=20, choices=Membership.Role.choices, default=Membership.Role.MEMBER
     )
-    token = models.CharField(max_length=64, unique=True, default=_invitation_token)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -297,6 +302,17 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"
+
+    def save(self, *args, **kwargs):
+        if not self.token_hash:
+            self.new_token()
+        super().save(*args, **kwargs)
+
+    def new_token(self) -> str:
+        """A new secret for the link (set as ``self.token``); the row keeps its digest."""
+        self.token = new_secret()
+        self.token_hash = digest(self.token)
+        return self.token
 
     @property
     def is_open(self) -> bool:

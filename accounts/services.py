@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms import hooks
 from lms.mail import send_templated_email
+from lms.sealed import digests
 
 from .models import FocusArea, Invitation, Membership, Organisation
 
@@ -171,15 +173,41 @@ def invite_member(
     send_templated_email(
         "accounts/email/invitation",
         to=[email],
-        context={"invitation": invitation, "organisation": organisation, "inviter": user},
+        context={
+            "invitation": invitation,
+            "token": invitation.token,
+            "organisation": organisation,
+            "inviter": user,
+        },
         request=request,
     )
     return invitation
 
 
 def get_open_invitation(token: str) -> Invitation:
-    invitation = Invitation.objects.select_related("organisation").filter(token=token).first()
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash__in=digests(token))
+        .first()
+    )
     if invitation is None or not invitation.is_open:
+        raise Http404
+    return invitation
+
+
+def get_invitation_for_user(user: User, pk: int) -> Invitation:
+    """An open invitation to one of ``user``'s verified addresses, or 404."""
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(pk=pk, accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if (
+        invitation is None
+        or not EmailAddress.objects.filter(
+            user=user, email__iexact=invitation.email, verified=True
+        ).exists()
+    ):
         raise Http404
     return invitation
 
@@ -320,6 +348,14 @@ def delete_account(user: User) -> None:
 
 
 def open_invitations_for(user: User):
-    return Invitation.objects.filter(
-        email__iexact=user.email, accepted_at__isnull=True, expires_at__gt=timezone.now()
-    ).select_related("organisation")
+    """Open invitations to ``user``'s verified addresses (the ones they may accept)."""
+    verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return (
+        Invitation.objects.annotate(email_lower=Lower("email"))
+        .filter(
+            email_lower__in=[email.lower() for email in verified],
+            accepted_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("organisation")
+    )

@@ -27,6 +27,7 @@ urlpatterns = [
         views.membership_remove,
         name="membership_remove",
     ),
+    path("me/invitations/<int:pk>/open/", views.invitation_open, name="invitation_open"),
     path("me/invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("organisations/", views.organisation_directory, name="organisation_directory"),
     path("organisations/<slug:slug>/", views.organisation_public, name="organisation_public"),

@@ -180,7 +180,17 @@ def membership_remove(request, slug, pk):
 
 @login_required
 def invitation_accept(request, token):
-    invitation = services.get_open_invitation(token)
+    """The link in the invitation e-mail: the secret in it finds the invitation."""
+    return _invitation_page(request, services.get_open_invitation(token))
+
+
+@login_required
+def invitation_open(request, pk):
+    """The same, from the invitee's own pages (the site no longer knows the link)."""
+    return _invitation_page(request, services.get_invitation_for_user(request.user, pk))
+
+
+def _invitation_page(request, invitation):
     if request.method == "POST":
         try:
             services.accept_invitation(request.user, invitation)

@@ -10,12 +10,22 @@ Sealing is Fernet (AES-128-CBC with an HMAC) under a key derived from
 ``SECRET_KEY``, which lives in the environment, never in the database.
 Payloads sealed under a key in ``SECRET_KEY_FALLBACKS`` still open, so a
 queued e-mail survives a key rotation.
+
+Secrets the site only has to recognise (an invitation link, a calendar-feed
+address) are not kept at all: ``new_secret`` makes one, and the database keeps
+its ``digest``, an HMAC-SHA256 under another key derived from ``SECRET_KEY``.
+A database backup alone cannot turn a digest back into a working link, nor
+check guesses against it. ``digests`` gives the digest under every key in use,
+so lookups go on working through a rotation.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
+import secrets as _secrets
 
 from cryptography.fernet import Fernet, MultiFernet
 from cryptography.hazmat.primitives import hashes
@@ -23,18 +33,26 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 INFO = b"cso-academy sealed task payloads"
+DIGEST_INFO = b"cso-academy secret digests"
+
+
+def _derive(secret_key: str, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
+        secret_key.encode()
+    )
 
 
 def _key(secret_key: str) -> bytes:
-    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=INFO).derive(
-        secret_key.encode()
-    )
-    return base64.urlsafe_b64encode(raw)
+    return base64.urlsafe_b64encode(_derive(secret_key, INFO))
+
+
+def _secret_keys() -> list[str]:
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [key for key in keys if key]
 
 
 def _fernet() -> MultiFernet:
-    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return MultiFernet([Fernet(_key(secret)) for secret in secrets if secret])
+    return MultiFernet([Fernet(_key(secret)) for secret in _secret_keys()])
 
 
 def seal(payload: dict) -> str:
@@ -46,3 +64,22 @@ def seal(payload: dict) -> str:
 def unseal(token: str) -> dict:
     """The payload sealed in ``token``; raises ``cryptography.fernet.InvalidToken``."""
     return json.loads(_fernet().decrypt(token.encode()))
+
+
+def new_secret() -> str:
+    """A new URL-safe secret of 256 random bits."""
+    return _secrets.token_urlsafe(32)
+
+
+def _digest(secret: str, secret_key: str) -> str:
+    return hmac.new(_derive(secret_key, DIGEST_INFO), secret.encode(), hashlib.sha256).hexdigest()
+
+
+def digest(secret: str) -> str:
+    """What the database keeps of ``secret``: 64 hex digits, under the current key."""
+    return _digest(secret, settings.SECRET_KEY)
+
+
+def digests(secret: str) -> list[str]:
+    """``secret``'s digest under the current key and every fallback, to look it up by."""
+    return [_digest(secret, key) for key in _secret_keys()]

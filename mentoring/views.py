@@ -323,7 +323,7 @@ def pair_workshop_new(request, pk):
     if not services.can_schedule_for_pair(request.user, pair):
         raise PermissionDenied
     instance = Workshop(audience=Workshop.Audience.PAIR, host=request.user)
-    form = AudienceWorkshopForm(request.POST or None, instance=instance)
+    form = AudienceWorkshopForm(request.POST or None, instance=instance, request=request)
     if request.method == "POST" and form.is_valid():
         workshop = services.schedule_pair_workshop(request.user, pair, **form.workshop_data())
         messages.success(request, _("The workshop is saved."))

@@ -4,30 +4,50 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import is_ratelimited
 
 from accounts.models import User
 
 from . import services
 from .models import Workshop
 
+# How many addresses a person may look up in the co-host and invitee fields an
+# hour (addresses already on the workshop are not counted). Past it, the form
+# says so whether or not the addresses have accounts: the field must not become
+# a way to learn, address after address, who uses the platform.
+ADDRESS_LOOKUPS_PER_HOUR = 40
+MAX_ADDRESSES = 50
+
 
 class PeopleByEmailField(forms.CharField):
-    """E-mail addresses of people who have an account, one per line or comma-separated."""
+    """E-mail addresses, one per line or comma-separated; the form finds their people."""
 
     widget = forms.Textarea(attrs={"rows": 3})
 
     def to_python(self, value):
         value = super().to_python(value) or ""
-        emails = [e.strip() for e in value.replace(",", "\n").splitlines() if e.strip()]
-        users = list(User.objects.filter(email__in=emails, is_active=True))
-        found = {u.email.lower() for u in users}
-        missing = [e for e in emails if e.lower() not in found]
-        if missing:
+        emails = list(
+            dict.fromkeys(e.strip() for e in value.replace(",", "\n").splitlines() if e.strip())
+        )
+        if len(emails) > MAX_ADDRESSES:
             raise ValidationError(
-                _("No account uses these addresses: %(emails)s"),
-                params={"emails": ", ".join(missing)},
+                _("Give at most %(count)s addresses."), params={"count": MAX_ADDRESSES}
             )
-        return users
+        return emails
+
+
+def lookups_exhausted(request, count: int) -> bool:
+    """Count ``count`` address lookups for the person signed in; True past the limit."""
+    limited = False
+    for _i in range(count):
+        limited |= is_ratelimited(
+            request,
+            group="workshops.address_lookup",
+            key="user",
+            rate=f"{ADDRESS_LOOKUPS_PER_HOUR}/h",
+            increment=True,
+        )
+    return limited
 
 
 def https_url_fields(db_field, **kwargs):
@@ -76,8 +96,9 @@ class WorkshopForm(forms.ModelForm):
         }
         help_texts = {"starts_at": _("Cambodia time (Asia/Phnom_Penh).")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
+        self.request = request
         if self.instance.pk:
             self.fields["co_host_emails"].initial = "\n".join(
                 self.instance.co_hosts.values_list("email", flat=True)
@@ -96,6 +117,37 @@ class WorkshopForm(forms.ModelForm):
             if c[0] in (Workshop.Audience.SIGNED_IN, Workshop.Audience.INVITED)
             or c[0] == self.instance.audience
         ]
+
+    def clean_co_host_emails(self):
+        current = self.instance.co_hosts.all() if self.instance.pk else User.objects.none()
+        return self._people("co_host_emails", current)
+
+    def clean_invitee_emails(self):
+        current = self.instance.invitees.all() if self.instance.pk else User.objects.none()
+        return self._people("invitee_emails", current)
+
+    def _people(self, name: str, current) -> list[User]:
+        """The active accounts of the typed addresses. Looking up addresses not
+        already on the workshop is rate-limited per person (see above)."""
+        emails = self.cleaned_data[name]
+        known = {email.lower() for email in current.values_list("email", flat=True)}
+        new = [e for e in emails if e.lower() not in known]
+        if new and lookups_exhausted(self.request, len(new)):
+            raise ValidationError(
+                _(
+                    "You looked up many addresses in a short time. Try again in an hour, "
+                    "or ask an administrator to add these people in the admin."
+                )
+            )
+        users = list(User.objects.filter(email__in=emails, is_active=True))
+        found = {u.email.lower() for u in users}
+        missing = [e for e in emails if e.lower() not in found]
+        if missing:
+            raise ValidationError(
+                _("No account uses these addresses: %(emails)s"),
+                params={"emails": ", ".join(missing)},
+            )
+        return users
 
     def save_with(self, user):
         """Create or update through the services (which check permissions and schedule

@@ -1,83 +1,71 @@
-"""iCalendar (RFC 5545) files: one workshop, or a person's feed of registered workshops."""
+"""iCalendar (RFC 5545) files: one workshop, or a person's feed of registered workshops.
+
+Written with the ``icalendar`` package, which escapes TEXT values and folds long
+lines at 75 octets, so nothing a host types (a comma, a semicolon, a bare carriage
+return, Khmer text) can end a property early or start a new one.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from icalendar import Alarm, Calendar, Event, vText
 
 from .models import Workshop
 
 PRODID = "-//CSO Academy//Workshops//EN"
+TIMEZONE = "Asia/Phnom_Penh"
+
+# Control characters other than tab and line feed may not appear in a TEXT
+# value (RFC 5545 section 3.3.11); line breaks are normalised to LF first, which
+# the library writes as the escape ``\n``.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def _escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
+def _text(value: str) -> vText:
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return vText(_CONTROL.sub("", value))
 
 
-def _fold(line: str) -> str:
-    """Fold a content line at 75 octets without splitting a UTF-8 character."""
-    encoded = line.encode()
-    if len(encoded) <= 75:
-        return line
-    parts, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode())
-        if size + width > (75 if not parts else 74):
-            parts.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    parts.append(current)
-    return "\r\n ".join(parts)
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
 
 
-def _utc(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _event_lines(workshop: Workshop, base_url: str) -> list[str]:
+def _event(workshop: Workshop, base_url: str) -> Event:
     url = f"{base_url}{workshop.get_absolute_url()}"
     description = "\n\n".join(filter(None, [workshop.description, url]))
-    return [
-        "BEGIN:VEVENT",
-        f"UID:{workshop.uid}@cso-academy",
-        f"DTSTAMP:{_utc(workshop.updated_at or timezone.now())}",
-        f"DTSTART:{_utc(workshop.starts_at)}",
-        f"DTEND:{_utc(workshop.ends_at)}",
-        f"SUMMARY:{_escape(workshop.title)}",
-        f"DESCRIPTION:{_escape(description)}",
-        f"URL:{url}",
-        "STATUS:CONFIRMED",
-        "BEGIN:VALARM",
-        "ACTION:DISPLAY",
-        f"DESCRIPTION:{_escape(workshop.title)}",
-        "TRIGGER:-PT1H",
-        "END:VALARM",
-        "END:VEVENT",
-    ]
+    event = Event()
+    event.add("uid", f"{workshop.uid}@cso-academy")
+    event.add("dtstamp", _utc(workshop.updated_at or timezone.now()))
+    event.add("dtstart", _utc(workshop.starts_at))
+    event.add("dtend", _utc(workshop.ends_at))
+    event.add("summary", _text(workshop.title))
+    event.add("description", _text(description))
+    event.add("url", url)
+    event.add("status", "CONFIRMED")
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", _text(workshop.title))
+    alarm.add("trigger", timedelta(hours=-1))
+    event.add_component(alarm)
+    return event
 
 
 def calendar(workshops: Iterable[Workshop], name: str, base_url: str | None = None) -> str:
+    """The calendar of ``workshops``, named ``name``, as text with CRLF line ends."""
     base_url = (base_url or settings.SITE_URL).rstrip("/")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_escape(name)}",
-        "X-WR-TIMEZONE:Asia/Phnom_Penh",
-    ]
+    cal = Calendar()
+    cal.add("version", "2.0")
+    cal.add("prodid", PRODID)
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    # Extension properties are written verbatim unless typed: as TEXT they are escaped.
+    cal.add("x-wr-calname", _text(name))
+    cal.add("x-wr-timezone", vText(TIMEZONE))
     for workshop in workshops:
-        lines += _event_lines(workshop, base_url)
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+        cal.add_component(_event(workshop, base_url))
+    return cal.to_ical().decode()

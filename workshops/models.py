@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from lms.sealed import digest, new_secret
+
 from .querysets import RoomEventQuerySet, WorkshopQuerySet
 
 
@@ -345,16 +347,21 @@ class Attendance(models.Model):
 
 
 def _feed_token() -> str:
+    # Only the first migration refers to it (the token column it made is gone).
     return secrets.token_urlsafe(32)
 
 
 class CalendarFeed(models.Model):
-    """A private calendar address for one person. Replacing the token revokes the old one."""
+    """A private calendar address for one person. Replacing the token revokes the old one.
+
+    The address's secret is not kept: only its digest (``lms.sealed.digest``). The
+    instance that made it carries it as ``token``, to show it to its owner once.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workshop_calendar_feed"
     )
-    token = models.CharField(max_length=64, unique=True, default=_feed_token)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -363,3 +370,14 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}"
+
+    def save(self, *args, **kwargs):
+        if not self.token_hash:
+            self.new_token()
+        super().save(*args, **kwargs)
+
+    def new_token(self) -> str:
+        """A new secret for the address (set as ``self.token``); the row keeps its digest."""
+        self.token = new_secret()
+        self.token_hash = digest(self.token)
+        return self.token

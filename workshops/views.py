@@ -183,7 +183,7 @@ def schedule(request, pk=None):
         workshop = None
     else:
         workshop = services.get_workshop_for_host(request.user, pk)
-    form = WorkshopForm(request.POST or None, instance=workshop)
+    form = WorkshopForm(request.POST or None, instance=workshop, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             workshop = form.save_with(request.user)
@@ -220,14 +220,21 @@ def feed(request, token):
 
 
 @login_required
+@never_cache
 def calendar_settings(request):
+    """Make a feed address, shown on this one answer only: the site keeps no copy."""
+    feed_url = None
     if request.method == "POST":
-        services.reset_calendar_feed(request.user)
-        messages.success(request, _("Your calendar address is new. The old one no longer works."))
-        return redirect("workshops:calendar")
-    feed_obj = services.calendar_feed_for(request.user)
-    feed_url = request.build_absolute_uri(reverse("workshops:feed", args=[feed_obj.token]))
-    return render(request, "pages/workshop_calendar.html", {"feed_url": feed_url})
+        had_one = services.calendar_feed_for(request.user) is not None
+        feed_obj = services.reset_calendar_feed(request.user)
+        feed_url = request.build_absolute_uri(reverse("workshops:feed", args=[feed_obj.token]))
+        if had_one:
+            messages.success(
+                request, _("Your calendar address is new. The old one no longer works.")
+            )
+    else:
+        feed_obj = services.calendar_feed_for(request.user)
+    return render(request, "pages/workshop_calendar.html", {"feed": feed_obj, "feed_url": feed_url})
 
 
 def _filename(workshop: Workshop, suffix: str) -> str:

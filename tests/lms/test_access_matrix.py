@@ -586,6 +586,15 @@ MATRIX: dict[str, Row] = {
         objects=True,
         state=ACCOUNTS_STATE,
     ),
+    "me/invitations/<int:pk>/open/": Row(
+        # From the invitee's own pages: only an open invitation to one of the
+        # person's verified addresses (nobody in the world is invited).
+        get=signed_in(NOT_FOUND),
+        post=signed_in(NOT_FOUND),
+        values=pk_row("invitation"),
+        objects=True,
+        state=ACCOUNTS_STATE,
+    ),
     "me/invitations/<str:token>/": Row(
         # The link is the invitation: anyone signed in with it sees which
         # organisation invites; only the invited address may accept.
@@ -658,8 +667,8 @@ MATRIX: dict[str, Row] = {
         state=WORKSHOPS_STATE,
     ),
     "workshops/calendar/": Row(
-        get=signed_in(OK_CHANGED, owner=OK, other_org=OK),  # a feed address on first visit
-        post=signed_in(DONE),  # a new address
+        get=signed_in(OK),
+        post=signed_in(OK_CHANGED),  # a new address, shown on this answer only
         state=WORKSHOPS_STATE,
     ),
     "workshops/calendar/<str:token>.ics": Row(

@@ -232,7 +232,7 @@ def _workshops(world: World) -> None:
     from mentoring.models import PairWorkshop
     from workshops.factories import WorkshopFactory
     from workshops.models import Workshop
-    from workshops.services import calendar_feed_for
+    from workshops.services import reset_calendar_feed
 
     for side, host, member in (
         (world.own, world.users["owner"], world.users["member"]),
@@ -240,7 +240,7 @@ def _workshops(world: World) -> None:
     ):
         side.workshop = WorkshopFactory(host=host, audience=Workshop.Audience.INVITED)
         side.workshop.invitees.set([member])
-        side.feed = calendar_feed_for(host)
+        side.feed = reset_calendar_feed(host)  # its secret in .token, this once
     for side, mentor in (
         (world.own, world.users["mentor"]),
         (world.rival, world.users["rival_mentor"]),

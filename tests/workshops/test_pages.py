@@ -1,5 +1,6 @@
 """The workshop pages as a learner or mentor sees them, with or without JavaScript."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -107,22 +108,48 @@ def test_workshop_ics(user_client, workshop):
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
 
 
+def feed_path_in(page: str) -> str:
+    return re.search(r"http://testserver(/en/workshops/calendar/[A-Za-z0-9_-]+\.ics)", page)[1]
+
+
 def test_private_feed_lists_registered_workshops_and_can_be_revoked(
     user_client, client, user, workshop
 ):
     other = WorkshopFactory(title_en="Not registered")
     RegistrationFactory(workshop=workshop, user=user)
     page = user_client.get("/en/workshops/calendar/").content.decode()
-    feed = services.calendar_feed_for(user)
-    assert feed.token in page
-    body = client.get(f"/en/workshops/calendar/{feed.token}.ics").content.decode()
+    assert "Make my calendar address" in page
+    assert not re.search(r"/calendar/[A-Za-z0-9_-]+\.ics", page)
+    response = user_client.post("/en/workshops/calendar/")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    first = feed_path_in(response.content.decode())
+    body = client.get(first).content.decode()
     assert "Digital security for field staff" in body
     assert other.title_en not in body
-    user_client.post("/en/workshops/calendar/")
-    assert client.get(f"/en/workshops/calendar/{feed.token}.ics").status_code == 404
-    new = services.calendar_feed_for(user)
-    assert new.token != feed.token
-    assert client.get(f"/en/workshops/calendar/{new.token}.ics").status_code == 200
+
+    # The address is shown once: later visits say it exists, without it.
+    page = user_client.get("/en/workshops/calendar/").content.decode()
+    assert first not in page
+    assert "The site keeps no copy of it" in page
+
+    second = feed_path_in(user_client.post("/en/workshops/calendar/").content.decode())
+    assert second != first
+    assert client.get(first).status_code == 404
+    assert client.get(second).status_code == 200
+
+
+def test_feed_rows_keep_no_secret(user_client, user):
+    """The database row holds a keyed digest, and the address found by it works."""
+    from lms.sealed import digest
+    from workshops.models import CalendarFeed
+
+    path = feed_path_in(user_client.post("/en/workshops/calendar/").content.decode())
+    token = path.rsplit("/", 1)[1].removesuffix(".ics")
+    row = CalendarFeed.objects.filter(user=user).values().get()
+    assert not any(token in str(value) for value in row.values())
+    assert row["token_hash"] == digest(token)
+    assert len(token) >= 43  # 256 random bits
 
 
 def test_mentor_schedules_a_workshop_with_the_form(client):
