@@ -39,6 +39,7 @@ from wagtail.search import index
 
 from accounts.models import FocusArea
 from accounts.taxonomy import LanguageCode
+from lms.slugs import ReadableSlugPageForm
 
 from .blocks import LESSON_BLOCK_COUNTS, LESSON_BLOCKS
 
@@ -71,6 +72,8 @@ class CourseLanguage(models.Model):
 class CatalogueIndexPage(Page):
     """The course catalogue in one language: search, filters, pagination."""
 
+    base_form_class = ReadableSlugPageForm
+
     intro = models.TextField(_("introduction"), max_length=600, blank=True)
 
     parent_page_types = ["lms.HomePage"]
@@ -100,6 +103,8 @@ class CatalogueIndexPage(Page):
 
 class CoursePage(Page):
     """A course: what it teaches, for whom, and when it counts as completed."""
+
+    base_form_class = ReadableSlugPageForm
 
     class Level(models.TextChoices):
         INTRODUCTORY = "introductory", _("Introductory")
@@ -266,6 +271,8 @@ class CoursePrerequisite(Orderable):
 class ModulePage(Page):
     """A named section of a course, grouping some of its lessons."""
 
+    base_form_class = ReadableSlugPageForm
+
     intro = models.TextField(_("introduction"), max_length=600, blank=True)
 
     parent_page_types = ["courses.CoursePage"]
@@ -293,6 +300,8 @@ class ModulePage(Page):
 
 class LessonPage(Page):
     """One lesson: a StreamField body, optionally ending in a quiz."""
+
+    base_form_class = ReadableSlugPageForm
 
     intro = models.TextField(_("introduction"), max_length=600, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
