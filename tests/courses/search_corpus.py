@@ -70,4 +70,4 @@ def texts(title: str) -> list[str]:
 
 def titles(response) -> list[str]:
     assert response.status_code == 200
-    return re.findall(r'<h3 class="card__title"><a [^>]*>([^<]+)</a>', response.content.decode())
+    return re.findall(r'<h[23] class="card__title"><a [^>]*>([^<]+)</a>', response.content.decode())
