@@ -6,7 +6,12 @@ written in (so a course written only in English still shows in the Khmer
 catalogue, marked with its language).
 
 Queries are constant in the number of courses: a count, one page of
-courses, and one prefetch each for topics, languages and cover renditions.
+courses, and one prefetch each for topics, languages and cover renditions;
+a search adds one query for the matching courses and one naming the lesson
+that matched in each course shown (``courses.search``).
+
+With no search, the Khmer catalogue lists the courses taught in Khmer first
+(then the newest first), so a Khmer reader meets what they can follow.
 
 Anonymous visitors get the rendered page from the cache. The cache key
 carries a version that every publish, unpublish, move or deletion in the
@@ -23,7 +28,7 @@ from django import forms
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.http import HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -32,13 +37,13 @@ from wagtail.images import get_image_model
 from accounts.models import FocusArea
 from accounts.taxonomy import FocusAreaCode, LanguageCode
 
+from . import search
 from .models import CourseLanguage, CoursePage, Enrolment
 
 PER_PAGE = 12
 CARD_IMAGE_FILTER = "fill-480x270|format-webp|webpquality-60"
 CACHE_VERSION_KEY = "courses:catalogue:version"
 CACHE_TIMEOUT = 10 * 60
-MAX_SEARCH_HITS = 500
 
 
 class CatalogueForm(forms.Form):
@@ -80,28 +85,6 @@ def courses_for_locale(locale):
     return CoursePage.listable().filter(Q(locale=locale) | ~Q(translation_key__in=translated_here))
 
 
-def search_ids(query: str) -> list[int]:
-    """Course ids matching ``query``, best first.
-
-    Wagtail search ranks whole words; Khmer is written without spaces
-    between words, so substring matches on title and summary are added
-    after the ranked hits.
-    """
-    hits = [
-        page.pk
-        for page in CoursePage.objects.live().search(query, operator="and")[:MAX_SEARCH_HITS]
-    ]
-    seen = set(hits)
-    extra = (
-        CoursePage.objects.live()
-        .filter(Q(title__icontains=query) | Q(summary__icontains=query))
-        .exclude(pk__in=seen)
-        .order_by("-first_published_at")
-        .values_list("pk", flat=True)[:MAX_SEARCH_HITS]
-    )
-    return hits + list(extra)
-
-
 def filtered_courses(locale, filters: dict):
     courses = courses_for_locale(locale)
     # Subqueries rather than joins, so that no course is listed twice.
@@ -119,7 +102,7 @@ def filtered_courses(locale, filters: dict):
         courses = courses.filter(format=filters["format"])
     sort = filters["sort"]
     if filters["q"]:
-        ids = search_ids(filters["q"])
+        ids = search.search_ids(filters["q"])
         courses = courses.filter(pk__in=ids)
         if not sort:
             rank = Case(
@@ -129,6 +112,14 @@ def filtered_courses(locale, filters: dict):
             return courses.annotate(rank=rank).order_by("rank", "pk")
     if sort == "title":
         return courses.order_by("title", "pk")
+    if not sort and locale.language_code == "km":
+        # The Khmer catalogue, unsorted: courses a learner can take in Khmer first.
+        taught = CoursePage.languages.through.objects.filter(
+            coursepage_id=OuterRef("pk"), courselanguage__code="km"
+        )
+        in_khmer = Q(locale=locale) | Q(Exists(taught))
+        first = Case(When(in_khmer, then=Value(0)), default=Value(1), output_field=IntegerField())
+        return courses.order_by(first, "-first_published_at", "-pk")
     return courses.order_by("-first_published_at", "-pk")
 
 
@@ -158,6 +149,10 @@ def catalogue_context(request, page) -> dict:
     ids = list(page_obj.object_list)
     by_id = {c.pk: c for c in with_card_data(CoursePage.objects.filter(pk__in=ids))}
     results = [by_id[pk] for pk in ids if pk in by_id]
+    if filters["q"]:
+        lessons = search.matched_lessons(ids, filters["q"])
+        for course in results:
+            course.matched_lesson = lessons.get(course.pk)
     enrolled = set()
     if request.user.is_authenticated and results:
         enrolled = set(

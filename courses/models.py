@@ -39,6 +39,7 @@ from wagtail.search import index
 
 from accounts.models import FocusArea
 from accounts.taxonomy import LanguageCode
+from lms.slugs import ReadableSlugPageForm
 
 from .blocks import LESSON_BLOCK_COUNTS, LESSON_BLOCKS
 
@@ -71,6 +72,8 @@ class CourseLanguage(models.Model):
 class CatalogueIndexPage(Page):
     """The course catalogue in one language: search, filters, pagination."""
 
+    base_form_class = ReadableSlugPageForm
+
     intro = models.TextField(_("introduction"), max_length=600, blank=True)
 
     parent_page_types = ["lms.HomePage"]
@@ -100,6 +103,8 @@ class CatalogueIndexPage(Page):
 
 class CoursePage(Page):
     """A course: what it teaches, for whom, and when it counts as completed."""
+
+    base_form_class = ReadableSlugPageForm
 
     class Level(models.TextChoices):
         INTRODUCTORY = "introductory", _("Introductory")
@@ -266,6 +271,8 @@ class CoursePrerequisite(Orderable):
 class ModulePage(Page):
     """A named section of a course, grouping some of its lessons."""
 
+    base_form_class = ReadableSlugPageForm
+
     intro = models.TextField(_("introduction"), max_length=600, blank=True)
 
     parent_page_types = ["courses.CoursePage"]
@@ -293,6 +300,8 @@ class ModulePage(Page):
 
 class LessonPage(Page):
     """One lesson: a StreamField body, optionally ending in a quiz."""
+
+    base_form_class = ReadableSlugPageForm
 
     intro = models.TextField(_("introduction"), max_length=600, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
@@ -347,6 +356,32 @@ class LessonPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_page_context(request, self))
         return context
+
+
+class SearchEntry(models.Model):
+    """One field of a live course or lesson, normalised for the catalogue search.
+
+    ``text`` is the field as written, normalised (``lms.khmer_text``), so a
+    word inside a Khmer compound is found inside it; ``words`` holds the same
+    words, each between two spaces, so whole words can be counted. Kept up to
+    date by ``courses.search.index_course`` whenever a course tree changes.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(
+        LessonPage, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    weight = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    words = models.TextField()
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+
+    def __str__(self) -> str:
+        return f"{self.course_id}/{self.lesson_id or '-'} ×{self.weight}"
 
 
 # ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from lms import hooks
+from lms.slugs import ReadableSlugPageForm
 
 
 class FeatureBlock(blocks.StructBlock):
@@ -23,6 +24,8 @@ class FeatureBlock(blocks.StructBlock):
 
 class HomePage(Page):
     """The root of the site in each language."""
+
+    base_form_class = ReadableSlugPageForm
 
     intro = models.TextField(_("introduction"), max_length=600, blank=True)
     features = StreamField([("feature", FeatureBlock())], blank=True, verbose_name=_("features"))
@@ -46,6 +49,8 @@ class HomePage(Page):
 
 class StandardPage(Page):
     """A plain content page: about, privacy, help."""
+
+    base_form_class = ReadableSlugPageForm
 
     body = RichTextField(_("body"), blank=True)
 

@@ -3,10 +3,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms import views
+from lms.slugs import PATH_SEGMENT
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -55,6 +57,9 @@ urlpatterns += i18n_patterns(
         views.shared_password_refused,
         name="wagtailcore_authenticate_with_password",
     ),
+    # Wagtail's page pattern, accepting slugs that keep Khmer vowel signs
+    # (lms.slugs); Wagtail's own (``\w`` only) stays for its other routes.
+    re_path(rf"^((?:{PATH_SEGMENT}/)*)$", wagtail_views.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

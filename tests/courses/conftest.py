@@ -69,3 +69,11 @@ def completions():
     course_completed.connect(receiver, weak=False, dispatch_uid="test-completions")
     yield received
     course_completed.disconnect(dispatch_uid="test-completions")
+
+
+@pytest.fixture
+def corpus(catalogue, catalogue_en):
+    """The search corpus of ``tests/courses/search_corpus.py``."""
+    from .search_corpus import build
+
+    build({"km": catalogue, "en": catalogue_en})

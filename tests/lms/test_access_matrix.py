@@ -63,6 +63,7 @@ from django.test import override_settings
 from django.urls import resolve
 from django.utils import timezone, translation
 
+from lms.slugs import PATH_SEGMENT
 from tests.support.urls import http_endpoints, websocket_endpoints
 from tests.support.world import ROLES, build_world
 
@@ -387,8 +388,9 @@ MATRIX: dict[str, Row] = {
     # Wagtail's front-end login: to allauth.
     "_util/login/": Row(get=everyone(LOGIN), post=everyone(LOGIN), state=sessions),
     "_util/login/#2": Shadowed("_util/login/"),
-    # Wagtail's pages: the course and the lesson are public; no such page is 404.
-    "^((?:[\\w\\-]+/)*)$": Row(
+    # Wagtail's pages (served by lms.urls with slugs that keep Khmer vowel
+    # signs): the course and the lesson are public; no such page is 404.
+    f"^((?:{PATH_SEGMENT}/)*)$": Row(
         get=everyone(OK),
         values=by_which(
             lambda w: {1: w.public.course.url_path.split("/", 2)[-1]},
@@ -399,6 +401,7 @@ MATRIX: dict[str, Row] = {
         foreign=OK,  # both pages are public
         neighbour=NOT_FOUND,
     ),
+    "^((?:[\\w\\-]+/)*)$": Shadowed(f"^((?:{PATH_SEGMENT}/)*)$"),
     "documents/^(\\d+)/(.*)$": Row(
         get=everyone(NOT_FOUND),  # no document here: Wagtail's own view, checked by Wagtail
         values=same_everywhere({1: 999999, 2: "missing.pdf"}),
