@@ -1182,6 +1182,15 @@ def _isolated_media(media):
     """The module's media (the world's files) instead of one per test."""
 
 
+@pytest.fixture(autouse=True)
+def _recent_sign_in(settings):
+    """The world's sessions re-authenticated when it was built. The matrix is
+    about who may act, and on a loaded machine it runs longer than allauth's
+    five minutes, so here a re-authentication does not expire (expiry has its
+    own tests in tests/accounts)."""
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 24 * 60 * 60
+
+
 @pytest.fixture(scope="class")
 def world(media, django_db_setup, django_db_blocker):
     """One world for the HTTP matrix, in a transaction rolled back at its end
