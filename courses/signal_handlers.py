@@ -1,5 +1,13 @@
-"""Keep cached catalogue pages fresh: any change in a course tree bumps the cache version."""
+"""Reactions to changes in the page tree.
 
+- Any change in a course tree bumps the catalogue's cache version.
+- A change to a course's set of lessons (a lesson or module published,
+  unpublished, moved or deleted) re-evaluates its learners' completion after
+  commit, in a background task that carries the course's translation key: a
+  learner who had done every other lesson of a lesson now withdrawn finishes.
+"""
+
+from django.db import transaction
 from django.db.models.signals import post_delete
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -8,6 +16,37 @@ def _invalidate(sender, **kwargs):
     from . import catalogue
 
     catalogue.invalidate()
+
+
+def _course_keys(*paths: str) -> set:
+    """Translation keys of the courses at or above the tree positions ``paths``."""
+    from wagtail.models import Page
+
+    from .models import CoursePage
+
+    steplen = Page.steplen
+    prefixes = {path[:end] for path in paths for end in range(steplen, len(path) + 1, steplen)}
+    return set(
+        CoursePage.objects.filter(path__in=prefixes).values_list("translation_key", flat=True)
+    )
+
+
+def _reevaluate(keys) -> None:
+    from . import tasks
+
+    for key in keys:
+        transaction.on_commit(lambda key=key: tasks.reevaluate_course_completions.enqueue(str(key)))
+
+
+def _lessons_changed(sender, instance, **kwargs):
+    _reevaluate(_course_keys(instance.path))
+
+
+def _page_moved(sender, instance, parent_page_before, parent_page_after, **kwargs):
+    from .models import LessonPage, ModulePage
+
+    if issubclass(instance.specific_class or type(instance), (LessonPage, ModulePage)):
+        _reevaluate(_course_keys(parent_page_before.path, parent_page_after.path))
 
 
 def connect() -> None:
@@ -19,3 +58,9 @@ def connect() -> None:
         page_unpublished.connect(_invalidate, sender=model, dispatch_uid=f"{uid}-unpublished")
         post_delete.connect(_invalidate, sender=model, dispatch_uid=f"{uid}-deleted")
     post_page_move.connect(_invalidate, dispatch_uid="courses-invalidate-moved")
+    for model in (ModulePage, LessonPage):
+        uid = f"courses-reevaluate-{model.__name__}"
+        page_published.connect(_lessons_changed, sender=model, dispatch_uid=f"{uid}-published")
+        page_unpublished.connect(_lessons_changed, sender=model, dispatch_uid=f"{uid}-unpublished")
+        post_delete.connect(_lessons_changed, sender=model, dispatch_uid=f"{uid}-deleted")
+    post_page_move.connect(_page_moved, dispatch_uid="courses-reevaluate-moved")

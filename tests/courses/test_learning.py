@@ -431,3 +431,23 @@ def test_course_and_lesson_pages_keep_their_query_count_as_lessons_grow(
     for i in range(3, 15):
         factories.lesson_page(module if i % 2 else course, title=f"L{i}", slug=f"l{i}")
     assert (count(course.url), count(lessons[1].url)) == small
+
+
+def test_attempts_left_are_shown_until_the_quiz_is_passed(enrolled, user, multi_quiz_lesson):
+    """A failed attempt of two leaves "1 attempt left"; once passed, no count remains."""
+    from django.utils import translation
+
+    def left(n):
+        text = translation.ngettext("%(counter)s attempt left.", "%(counter)s attempts left.", n)
+        return text % {"counter": n}
+
+    with translation.override("km"):  # the lesson lives in the Khmer catalogue
+        one_left, two_left = left(1), left(2)
+    assert two_left in enrolled.get(multi_quiz_lesson.url).content.decode()
+    enrolled.post(url("quiz_submit", multi_quiz_lesson.pk), {"q0": "1", "q1": ["2"]})
+    assert one_left in enrolled.get(multi_quiz_lesson.url).content.decode()
+    enrolled.post(url("quiz_submit", multi_quiz_lesson.pk), {"q0": "0", "q1": ["0", "1"]})
+    html = enrolled.get(multi_quiz_lesson.url).content.decode()
+    assert QuizAttempt.objects.filter(enrolment__user=user, passed=True).count() == 1
+    assert one_left not in html and two_left not in html
+    assert 'class="quiz__form"' not in html
