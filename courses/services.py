@@ -114,6 +114,8 @@ def enrol(user: User, course: CoursePage) -> Enrolment:
     existing = get_enrolment(user, course)
     if existing is not None:
         return existing
+    if course.prerequisites_required and missing_prerequisites(user, course):
+        raise ValidationError(_("Complete the courses this one requires before you enrol."))
     try:
         with transaction.atomic():
             return Enrolment.objects.create(
@@ -122,6 +124,20 @@ def enrol(user: User, course: CoursePage) -> Enrolment:
     except IntegrityError:
         # Another request enrolled the same learner a moment ago.
         return Enrolment.objects.get(user=user, course_key=course.translation_key)
+
+
+def missing_prerequisites(user: User, course: CoursePage) -> list[CoursePage]:
+    """The live prerequisites of ``course`` that ``user`` has not completed (two queries)."""
+    prerequisites = course.live_prerequisites()
+    if not prerequisites:
+        return []
+    completed = set(
+        Enrolment.objects.for_user(user)
+        .completed()
+        .filter(course_key__in=[p.translation_key for p in prerequisites])
+        .values_list("course_key", flat=True)
+    )
+    return [p for p in prerequisites if p.translation_key not in completed]
 
 
 def leave(user: User, enrolment: Enrolment) -> None:

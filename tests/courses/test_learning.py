@@ -451,3 +451,64 @@ def test_attempts_left_are_shown_until_the_quiz_is_passed(enrolled, user, multi_
     assert QuizAttempt.objects.filter(enrolment__user=user, passed=True).count() == 1
     assert one_left not in html and two_left not in html
     assert 'class="quiz__form"' not in html
+
+
+@pytest.fixture
+def required_basics(catalogue):
+    """ "Advanced security" requires "Security basics" (one lesson)."""
+    basics = factories.course_page(catalogue, title="Security basics", slug="basics")
+    factories.lesson_page(basics, title="Lock your phone", slug="lock")
+    advanced = factories.course_page(
+        catalogue,
+        title="Advanced security",
+        slug="advanced",
+        prerequisites=[basics],
+        prerequisite_rule="required",
+    )
+    lesson = factories.lesson_page(advanced, title="Threat models", slug="threats")
+    return basics, advanced, lesson
+
+
+def test_required_prerequisites_block_enrolment_with_a_message_and_a_link(
+    user_client, user, required_basics
+):
+    """Until the learner completes the required course, the page offers no enrolment,
+    names the course with a link, and a POST changes nothing and says why."""
+    from django.utils import translation
+
+    basics, advanced, lesson = required_basics
+    with translation.override("km"):
+        intro = translation.gettext("Complete these courses before you enrol in this one:")
+        refused = translation.gettext("Complete the courses this one requires before you enrol.")
+    html = user_client.get(advanced.url).content.decode()
+    assert intro in html
+    assert f'<li><a href="{basics.url}">Security basics</a></li>' in html
+    assert url("enrol", advanced.pk) not in html
+    assert url("enrol", advanced.pk) not in user_client.get(lesson.url).content.decode()
+
+    response = user_client.post(url("enrol", advanced.pk), follow=True)
+    assert refused in response.content.decode()
+    assert not Enrolment.objects.filter(user=user, course_key=advanced.translation_key).exists()
+
+    services.enrol(user, basics)
+    services.mark_lesson_done(user, basics.lessons().first())
+    html = user_client.get(advanced.url).content.decode()
+    assert intro not in html and url("enrol", advanced.pk) in html
+    user_client.post(url("enrol", advanced.pk))
+    assert Enrolment.objects.filter(user=user, course_key=advanced.translation_key).exists()
+
+
+def test_advisory_prerequisites_only_advise(user_client, user, required_basics):
+    basics, advanced, lesson = required_basics
+    advanced.prerequisite_rule = "advisory"
+    advanced.save_revision().publish()
+    user_client.post(url("enrol", advanced.pk))
+    assert Enrolment.objects.filter(user=user, course_key=advanced.translation_key).exists()
+
+
+def test_editor_chooses_whether_prerequisites_are_required(staff_client, required_basics):
+    """The course editor offers the choice between advised and required."""
+    _basics, advanced, _lesson = required_basics
+    html = staff_client.get(reverse("wagtailadmin_pages:edit", args=[advanced.pk])).content.decode()
+    assert 'name="prerequisite_rule"' in html
+    assert 'value="required"' in html and 'value="advisory"' in html
