@@ -161,7 +161,7 @@ def _ended(host, learner) -> Workshop:
     late = RoomEvent.objects.filter(workshop=workshop, created_at__gt=ends_at)
     late.update(created_at=ends_at)
     Workshop.objects.filter(pk=workshop.pk).update(ended_at=starts_at + timedelta(minutes=90))
-    services.record_attendance_for_workshop(workshop.pk)
+    services.record_attendance(workshop.pk)
     return workshop
 
 
