@@ -110,7 +110,18 @@ def _visit(playwright, env, url):
         )
         fonts = {urls[r]: sizes.get(r, 0) for r in urls if urls[r].endswith(".woff2")}
         total = sum(sizes.values())
-        return fonts, status, total
+        drawn = {}
+        if "/km/" in url:
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+            for selector in ("h1", ".brand__name", "label"):  # Khmer words with no space
+                node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})
+                if not node["nodeId"]:
+                    continue
+                used = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})
+                drawn[selector] = {(f["familyName"], f["isCustomFont"]) for f in used["fonts"]}
+        return fonts, status, total, drawn
     finally:
         browser.close()
 
@@ -137,6 +148,9 @@ def test_khmer_font_is_fetched_only_by_a_device_without_one(live_server, machine
     from playwright.sync_api import sync_playwright
 
     seed_home(_Quiet())
+    from courses import factories
+
+    factories.catalogue_page("km")
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
@@ -144,23 +158,53 @@ def test_khmer_font_is_fetched_only_by_a_device_without_one(live_server, machine
             results = {
                 (machine, path): _visit(playwright, env, live_server.url + path)
                 for machine, env in machines.items()
-                for path in ("/km/", "/en/")
+                for path in ("/km/", "/en/", "/km/courses/")
             }
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     size = len(Path(finders.find(FONT)).read_bytes())
-    for path in ("/km/", "/en/"):
-        fonts, status, total = results["with", path]
+    for path in ("/km/", "/en/", "/km/courses/"):
+        fonts, status, total, drawn = results["with", path]
         assert fonts == {}, f"a device with a Khmer font downloaded {fonts} on {path}"
         assert "loaded" not in status
-        fonts, status, total = results["without", path]
+        for selector, used in drawn.items():  # the device's own Khmer font, not boxes
+            assert used == {("Noto Sans Khmer", False)}, (path, selector, used)
+        fonts, status, total, drawn = results["without", path]
         ((url, transferred),) = fonts.items()
         assert "/static/fonts/noto-sans-khmer-subset" in url
         assert size <= transferred < size + 1_000
         assert "loaded" in status
+        for selector, used in drawn.items():  # every Khmer letter in the site's font
+            assert used == {("Noto Sans Khmer", True)}, (path, selector, used)
     print(
         "\nbytes on a first visit (all requests):",
         {f"{m} Khmer font {p}": results[m, p][2] for (m, p) in results},
         f"font file {size}",
     )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["km", "en"])
+def test_the_search_example_fits_its_box_on_a_phone(page, live_server, language):
+    """At 390 px the search box is wide enough for its example text, in both languages."""
+    from courses import factories
+
+    factories.catalogue_page("km")
+    factories.catalogue_page("en")
+    page.goto(f"{live_server.url}/{language}/courses/")
+    page.evaluate("document.fonts.ready")
+    text, needed, room = page.evaluate(
+        """() => {
+            const box = document.querySelector('#id_q');
+            const style = getComputedStyle(box);
+            const context = document.createElement('canvas').getContext('2d');
+            context.font = style.font;
+            const room = box.clientWidth - parseFloat(style.paddingLeft)
+                - parseFloat(style.paddingRight);
+            return [box.placeholder, context.measureText(box.placeholder).width, room];
+        }"""
+    )
+    assert text
+    assert needed <= room, f"{text!r} needs {needed:.0f} px, the box has {room:.0f} px"
