@@ -46,7 +46,7 @@ def home_page(language: str = "km") -> HomePage:
     root = Page.get_first_root_node()
     # Wagtail's first migration adds a plain "Welcome" page with the slug we want.
     root.get_children().filter(slug="home").update(slug="wagtail-welcome")
-    home = HomePage(title="បណ្ឌិត្យសភាសង្គមស៊ីវិល", slug="home", locale=locale)
+    home = HomePage(title="បណ្ឌិត្យសភាអង្គការសង្គមស៊ីវិល", slug="home", locale=locale)
     publish(root, home)
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:

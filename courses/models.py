@@ -166,6 +166,17 @@ class CoursePage(Page):
         default=True,
         help_text=_("Learners who meet the completion rule receive a certificate."),
     )
+
+    class PrerequisiteRule(models.TextChoices):
+        ADVISORY = "advisory", _("Advised: learners may enrol without them")
+        REQUIRED = "required", _("Required: learners must complete them before enrolling")
+
+    prerequisite_rule = models.CharField(
+        _("prerequisites are"),
+        max_length=10,
+        choices=PrerequisiteRule.choices,
+        default=PrerequisiteRule.ADVISORY,
+    )
     min_workshops = models.PositiveSmallIntegerField(
         _("workshops to attend"),
         default=0,
@@ -195,6 +206,7 @@ class CoursePage(Page):
                 FieldRowPanel([FieldPanel("level"), FieldPanel("format")]),
                 FieldPanel("estimated_hours"),
                 InlinePanel("prerequisite_links", label=_("Prerequisites")),
+                FieldPanel("prerequisite_rule", widget=forms.RadioSelect),
             ],
             heading=_("About the course"),
         ),
@@ -245,6 +257,17 @@ class CoursePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(course_page_context(request, self))
         return context
+
+    @property
+    def prerequisites_required(self) -> bool:
+        return self.prerequisite_rule == self.PrerequisiteRule.REQUIRED
+
+    def live_prerequisites(self) -> list[CoursePage]:
+        """The live courses this one builds on, in the editor's order (one query)."""
+        links = CoursePrerequisite.objects.filter(course=self).select_related("prerequisite")
+        return [
+            link.prerequisite for link in links.order_by("sort_order") if link.prerequisite.live
+        ]
 
     @classmethod
     def listable(cls):

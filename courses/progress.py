@@ -45,6 +45,7 @@ class OutlineItem:
 class Outline:
     items: list[OutlineItem]
     lessons: list[OutlineItem] = field(default_factory=list)
+    completed: bool = False  # the learner met the course's rule (kept if lessons are added)
 
     @property
     def total(self) -> int:
@@ -56,7 +57,10 @@ class Outline:
 
     @property
     def percent(self) -> int:
-        return int(100 * self.done / self.total) if self.total else 0
+        """Lessons done, in percent; 100 for a learner who completed the course."""
+        if self.completed:
+            return 100
+        return min(99, int(100 * self.done / self.total)) if self.total else 0
 
     def neighbours(self, lesson) -> tuple:
         keys = [item.page.pk for item in self.lessons]
@@ -92,7 +96,8 @@ def course_outline(course: CoursePage, enrolment: Enrolment | None, current=None
             item.number = len(lessons) + 1
             lessons.append(item)
         items.append(item)
-    return Outline(items=items, lessons=lessons)
+    completed = enrolment is not None and enrolment.is_completed
+    return Outline(items=items, lessons=lessons, completed=completed)
 
 
 @dataclass

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -113,6 +114,8 @@ def enrol(user: User, course: CoursePage) -> Enrolment:
     existing = get_enrolment(user, course)
     if existing is not None:
         return existing
+    if course.prerequisites_required and missing_prerequisites(user, course):
+        raise ValidationError(_("Complete the courses this one requires before you enrol."))
     try:
         with transaction.atomic():
             return Enrolment.objects.create(
@@ -121,6 +124,20 @@ def enrol(user: User, course: CoursePage) -> Enrolment:
     except IntegrityError:
         # Another request enrolled the same learner a moment ago.
         return Enrolment.objects.get(user=user, course_key=course.translation_key)
+
+
+def missing_prerequisites(user: User, course: CoursePage) -> list[CoursePage]:
+    """The live prerequisites of ``course`` that ``user`` has not completed (two queries)."""
+    prerequisites = course.live_prerequisites()
+    if not prerequisites:
+        return []
+    completed = set(
+        Enrolment.objects.for_user(user)
+        .completed()
+        .filter(course_key__in=[p.translation_key for p in prerequisites])
+        .values_list("course_key", flat=True)
+    )
+    return [p for p in prerequisites if p.translation_key not in completed]
 
 
 def leave(user: User, enrolment: Enrolment) -> None:
@@ -357,3 +374,29 @@ def evaluate_completion_for_users(user_ids, course_page: CoursePage) -> int:
         completed_at__isnull=True,
     ).select_related("course", "user")
     return sum(evaluate_completion(enrolment) for enrolment in enrolments)
+
+
+def reevaluate_course_completions(course_key) -> int:
+    """Complete every enrolment in the course ``course_key`` (any language) that
+    now meets its rule, after the course's set of lessons changed (a lesson or
+    module published, unpublished, moved or deleted). Returns how many completed.
+
+    Completion is never taken back: a learner who finished keeps it when a
+    lesson is added. Enrolments that cannot have finished (fewer lessons done
+    than the course has) are ruled out in one query per language of the course.
+    """
+    enrolments = Enrolment.objects.filter(course_key=course_key, completed_at__isnull=True)
+    candidates = []
+    for course in CoursePage.objects.filter(
+        pk__in=enrolments.values("course_id").distinct()
+    ).specific():
+        keys = list(course.lessons().values_list("translation_key", flat=True))
+        mine = enrolments.filter(course=course).select_related("course", "user")
+        if keys:
+            mine = mine.annotate(
+                lessons_done=Count("progress", filter=Q(progress__lesson_key__in=keys))
+            ).filter(lessons_done__gte=len(keys))
+        elif not course.min_workshops:
+            continue  # a course with nothing to do cannot be completed
+        candidates.extend(mine)
+    return sum(evaluate_completion(enrolment) for enrolment in candidates)

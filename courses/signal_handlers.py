@@ -1,5 +1,13 @@
-"""Keep the catalogue fresh when a course tree changes (publish, unpublish, move, delete):
-bump the cached pages' version, and re-index the courses concerned for search."""
+"""Reactions to changes in the page tree.
+
+- Any change in a course tree bumps the catalogue's cache version.
+- The courses concerned are re-indexed for search (publish, unpublish, move,
+  delete).
+- A change to a course's set of lessons (a lesson or module published,
+  unpublished, moved or deleted) re-evaluates its learners' completion after
+  commit, in a background task that carries the course's translation key: a
+  learner who had done every other lesson of a lesson now withdrawn finishes.
+"""
 
 from django.db import transaction
 from django.db.models.signals import post_delete
@@ -40,6 +48,37 @@ def _reindex_after_delete(sender, instance, **kwargs):
     transaction.on_commit(lambda: [search.index_course(pk) for pk in course_ids])
 
 
+def _course_keys(*paths: str) -> set:
+    """Translation keys of the courses at or above the tree positions ``paths``."""
+    from wagtail.models import Page
+
+    from .models import CoursePage
+
+    steplen = Page.steplen
+    prefixes = {path[:end] for path in paths for end in range(steplen, len(path) + 1, steplen)}
+    return set(
+        CoursePage.objects.filter(path__in=prefixes).values_list("translation_key", flat=True)
+    )
+
+
+def _reevaluate(keys) -> None:
+    from . import tasks
+
+    for key in keys:
+        transaction.on_commit(lambda key=key: tasks.reevaluate_course_completions.enqueue(str(key)))
+
+
+def _lessons_changed(sender, instance, **kwargs):
+    _reevaluate(_course_keys(instance.path))
+
+
+def _page_moved(sender, instance, parent_page_before, parent_page_after, **kwargs):
+    from .models import LessonPage, ModulePage
+
+    if issubclass(instance.specific_class or type(instance), (LessonPage, ModulePage)):
+        _reevaluate(_course_keys(parent_page_before.path, parent_page_after.path))
+
+
 def connect() -> None:
     from .models import CatalogueIndexPage, CoursePage, LessonPage, ModulePage
 
@@ -55,3 +94,9 @@ def connect() -> None:
     post_delete.connect(_reindex_after_delete, sender=ModulePage, dispatch_uid="courses-reindex-md")
     post_page_move.connect(_invalidate, dispatch_uid="courses-invalidate-moved")
     post_page_move.connect(_reindex_moved, dispatch_uid="courses-reindex-moved")
+    for model in (ModulePage, LessonPage):
+        uid = f"courses-reevaluate-{model.__name__}"
+        page_published.connect(_lessons_changed, sender=model, dispatch_uid=f"{uid}-published")
+        page_unpublished.connect(_lessons_changed, sender=model, dispatch_uid=f"{uid}-unpublished")
+        post_delete.connect(_lessons_changed, sender=model, dispatch_uid=f"{uid}-deleted")
+    post_page_move.connect(_page_moved, dispatch_uid="courses-reevaluate-moved")

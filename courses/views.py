@@ -19,7 +19,7 @@ from lms import hooks
 
 from . import offline, progress, services
 from . import quiz as quizzes
-from .models import CoursePage, CoursePrerequisite, Enrolment, QuizAttempt
+from .models import CoursePage, Enrolment, QuizAttempt
 
 
 def _error_text(error: ValidationError) -> str:
@@ -36,15 +36,11 @@ def _page_url(request, page) -> str:
 
 
 def _prerequisites(request, course: CoursePage) -> list[dict]:
-    links = list(
-        CoursePrerequisite.objects.filter(course=course)
-        .select_related("prerequisite")
-        .order_by("sort_order")
-    )
-    if not links:
+    prerequisites = course.live_prerequisites()
+    if not prerequisites:
         return []
     locale = progress.current_locale()
-    keys = [link.prerequisite.translation_key for link in links]
+    keys = [prerequisite.translation_key for prerequisite in prerequisites]
     shown = progress.translations(CoursePage, keys, locale)
     completed = set()
     if request.user.is_authenticated:
@@ -56,11 +52,10 @@ def _prerequisites(request, course: CoursePage) -> list[dict]:
         )
     return [
         {
-            "course": shown.get(link.prerequisite.translation_key, link.prerequisite),
-            "completed": link.prerequisite.translation_key in completed,
+            "course": shown.get(prerequisite.translation_key, prerequisite),
+            "completed": prerequisite.translation_key in completed,
         }
-        for link in links
-        if link.prerequisite.live
+        for prerequisite in prerequisites
     ]
 
 
@@ -82,6 +77,10 @@ def course_page_context(request, course: CoursePage) -> dict:
         "first_lesson": outline.lessons[0].page if outline.lessons else None,
         "prerequisites": prerequisites,
         "missing_prerequisites": [p for p in prerequisites if not p["completed"]],
+        "prerequisites_required": course.prerequisites_required,
+        "enrolment_blocked": request.user.is_authenticated
+        and course.prerequisites_required
+        and any(not p["completed"] for p in prerequisites),
         "topics": list(course.topics.all()),
         "languages": list(course.languages.all()),
         "sections": hooks.course_page_sections(request, course),
@@ -116,9 +115,16 @@ def lesson_page_context(request, lesson) -> dict:
             "attempts_left": services.attempts_left(enrolment, lesson),
             "passed": done,
         }
+    enrolment_blocked = (
+        enrolment is None
+        and request.user.is_authenticated
+        and course.prerequisites_required
+        and bool(services.missing_prerequisites(request.user, course))
+    )
     return {
         "course": course,
         "enrolment": enrolment,
+        "enrolment_blocked": enrolment_blocked,
         "outline": outline,
         "previous_lesson": previous,
         "next_lesson": following,

@@ -424,6 +424,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # Django's own "django" logger has a console handler when DEBUG is on and
+    # also passes each record up to the root's: the development server printed
+    # every request twice. Here it only passes records up, so each is printed
+    # once, by the root's handler, in every mode.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
 
 # --- certificates ---

@@ -7,6 +7,15 @@ from wagtail.models import Locale, Page
 register = template.Library()
 
 
+# Each language named in itself. Django's own table calls Khmer "Khmer" in
+# Khmer too, which a reader of Khmer looking for their language may miss.
+NAMES_IN_THEMSELVES = {"km": "ខ្មែរ", "en": "English"}
+
+
+def language_name_in_itself(code: str) -> str:
+    return NAMES_IN_THEMSELVES.get(code) or get_language_info(code)["name_local"]
+
+
 @register.inclusion_tag("components/language_switcher.html", takes_context=True)
 def language_switcher(context):
     """Links to the page being viewed in each other language.
@@ -35,8 +44,7 @@ def language_switcher(context):
                     url = f"{url}?{request.GET.urlencode()}"
         if url is None:
             url = translate_url(request.get_full_path(), code)
-        info = get_language_info(code)
-        links.append({"code": code, "url": url, "name": info["name_local"]})
+        links.append({"code": code, "url": url, "name": language_name_in_itself(code)})
     return {"links": links}
 
 

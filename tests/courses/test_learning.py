@@ -431,3 +431,84 @@ def test_course_and_lesson_pages_keep_their_query_count_as_lessons_grow(
     for i in range(3, 15):
         factories.lesson_page(module if i % 2 else course, title=f"L{i}", slug=f"l{i}")
     assert (count(course.url), count(lessons[1].url)) == small
+
+
+def test_attempts_left_are_shown_until_the_quiz_is_passed(enrolled, user, multi_quiz_lesson):
+    """A failed attempt of two leaves "1 attempt left"; once passed, no count remains."""
+    from django.utils import translation
+
+    def left(n):
+        text = translation.ngettext("%(counter)s attempt left.", "%(counter)s attempts left.", n)
+        return text % {"counter": n}
+
+    with translation.override("km"):  # the lesson lives in the Khmer catalogue
+        one_left, two_left = left(1), left(2)
+    assert two_left in enrolled.get(multi_quiz_lesson.url).content.decode()
+    enrolled.post(url("quiz_submit", multi_quiz_lesson.pk), {"q0": "1", "q1": ["2"]})
+    assert one_left in enrolled.get(multi_quiz_lesson.url).content.decode()
+    enrolled.post(url("quiz_submit", multi_quiz_lesson.pk), {"q0": "0", "q1": ["0", "1"]})
+    html = enrolled.get(multi_quiz_lesson.url).content.decode()
+    assert QuizAttempt.objects.filter(enrolment__user=user, passed=True).count() == 1
+    assert one_left not in html and two_left not in html
+    assert 'class="quiz__form"' not in html
+
+
+@pytest.fixture
+def required_basics(catalogue):
+    """ "Advanced security" requires "Security basics" (one lesson)."""
+    basics = factories.course_page(catalogue, title="Security basics", slug="basics")
+    factories.lesson_page(basics, title="Lock your phone", slug="lock")
+    advanced = factories.course_page(
+        catalogue,
+        title="Advanced security",
+        slug="advanced",
+        prerequisites=[basics],
+        prerequisite_rule="required",
+    )
+    lesson = factories.lesson_page(advanced, title="Threat models", slug="threats")
+    return basics, advanced, lesson
+
+
+def test_required_prerequisites_block_enrolment_with_a_message_and_a_link(
+    user_client, user, required_basics
+):
+    """Until the learner completes the required course, the page offers no enrolment,
+    names the course with a link, and a POST changes nothing and says why."""
+    from django.utils import translation
+
+    basics, advanced, lesson = required_basics
+    with translation.override("km"):
+        intro = translation.gettext("Complete these courses before you enrol in this one:")
+        refused = translation.gettext("Complete the courses this one requires before you enrol.")
+    html = user_client.get(advanced.url).content.decode()
+    assert intro in html
+    assert f'<li><a href="{basics.url}">Security basics</a></li>' in html
+    assert url("enrol", advanced.pk) not in html
+    assert url("enrol", advanced.pk) not in user_client.get(lesson.url).content.decode()
+
+    response = user_client.post(url("enrol", advanced.pk), follow=True)
+    assert refused in response.content.decode()
+    assert not Enrolment.objects.filter(user=user, course_key=advanced.translation_key).exists()
+
+    services.enrol(user, basics)
+    services.mark_lesson_done(user, basics.lessons().first())
+    html = user_client.get(advanced.url).content.decode()
+    assert intro not in html and url("enrol", advanced.pk) in html
+    user_client.post(url("enrol", advanced.pk))
+    assert Enrolment.objects.filter(user=user, course_key=advanced.translation_key).exists()
+
+
+def test_advisory_prerequisites_only_advise(user_client, user, required_basics):
+    basics, advanced, lesson = required_basics
+    advanced.prerequisite_rule = "advisory"
+    advanced.save_revision().publish()
+    user_client.post(url("enrol", advanced.pk))
+    assert Enrolment.objects.filter(user=user, course_key=advanced.translation_key).exists()
+
+
+def test_editor_chooses_whether_prerequisites_are_required(staff_client, required_basics):
+    """The course editor offers the choice between advised and required."""
+    _basics, advanced, _lesson = required_basics
+    html = staff_client.get(reverse("wagtailadmin_pages:edit", args=[advanced.pk])).content.decode()
+    assert 'name="prerequisite_rule"' in html
+    assert 'value="required"' in html and 'value="advisory"' in html

@@ -106,6 +106,7 @@ class AuthoringTests(WagtailPageTestCase):
             "prerequisite_links": inline_formset([]),
             "awards_certificate": "on",
             "min_workshops": "0",
+            "prerequisite_rule": "advisory",
         }
         data.update(overrides)
         data = nested_form_data(data)

@@ -93,3 +93,58 @@ def test_production_builds_the_cache_and_the_channel_layer_from_redis_url():
         "hosts": [{"address": redis_url, "socket_timeout": 30, "socket_connect_timeout": 5}],
         "prefix": "lms",
     }
+
+
+def test_the_development_server_logs_each_request_once(tmp_path):
+    """`make run` serves with `manage.py runserver`: one log line per request, so the
+    sign-up e-mail printed to the console is not buried under doubled lines."""
+    import contextlib
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    env.update(
+        DJANGO_SETTINGS_MODULE="lms.settings.dev",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        PYTHONUNBUFFERED="1",
+    )
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines = []
+    try:
+        for line in server.stdout:  # blocks until the server says it listens
+            lines.append(line)
+            if "Quit the server" in line:
+                break
+        # Daphne binds its port a moment after that line: retry until it answers,
+        # waiting on the server process itself (which fails the test if it dies).
+        for _attempt in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=5).close()
+                break
+            except ConnectionRefusedError:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    server.wait(timeout=0.05)
+                assert server.poll() is None, "".join(lines)
+        # A static file: served without a database.
+        url = f"http://127.0.0.1:{port}/static/css/site.css"
+        assert urllib.request.urlopen(url, timeout=30).status == 200  # noqa: S310
+        for line in server.stdout:
+            lines.append(line)
+            if "GET /static/css/site.css" in line:
+                break
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    lines.extend(server.stdout.read().splitlines())  # includes what the loop had read ahead
+    server.stdout.close()
+    assert sum("GET /static/css/site.css" in line for line in lines) == 1, "".join(lines)

@@ -29,7 +29,7 @@ def test_khmer_home_page_renders_khmer_strings(client, home_pages):
     """Interface strings and page content are in Khmer, with lang="km" set."""
     content = client.get("/km/").content.decode()
     assert '<html lang="km">' in content
-    assert "បណ្ឌិត្យសភាសង្គមស៊ីវិល" in content  # site name
+    assert "បណ្ឌិត្យសភាអង្គការសង្គមស៊ីវិល" in content  # site name
     assert "ចុះឈ្មោះ" in content  # "Sign up"
     assert "Sign up" not in content
 
