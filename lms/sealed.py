@@ -25,7 +25,7 @@ import base64
 import hashlib
 import hmac
 import json
-import secrets as _secrets
+import secrets
 
 from cryptography.fernet import Fernet, MultiFernet
 from cryptography.hazmat.primitives import hashes
@@ -68,7 +68,7 @@ def unseal(token: str) -> dict:
 
 def new_secret() -> str:
     """A new URL-safe secret of 256 random bits."""
-    return _secrets.token_urlsafe(32)
+    return secrets.token_urlsafe(32)
 
 
 def _digest(secret: str, secret_key: str) -> str:

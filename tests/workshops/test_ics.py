@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 from icalendar import Calendar
+from icalendar.parser import unescape_backslash
 
 from workshops.factories import RegistrationFactory, WorkshopFactory
 
@@ -24,6 +25,11 @@ NASTY_TITLES = [
 
 def parse(body: bytes) -> Calendar:
     return Calendar.from_ical(body)
+
+
+def calendar_name(cal: Calendar, prop: str = "X-WR-CALNAME") -> str:
+    """An extension property, unescaped as TEXT (the parser leaves X- values raw)."""
+    return unescape_backslash(cal[prop].to_ical().decode())
 
 
 def assert_well_formed(body: bytes) -> None:
@@ -51,9 +57,7 @@ def test_workshop_ics_keeps_a_typed_title_in_one_property(user_client, title):
     assert str(event["SUMMARY"]) == expected
     assert str(event["DESCRIPTION"]).startswith(f"About: {expected}\n\n")
     assert str(event["DESCRIPTION"]).endswith(f"/en/workshops/{workshop.pk}/")
-    assert str(cal["X-WR-CALNAME"].to_ical().decode()) == (
-        expected.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-    )
+    assert calendar_name(cal) == expected
     (alarm,) = event.walk("VALARM")
     assert str(alarm["DESCRIPTION"]) == expected
     assert alarm.decoded("TRIGGER") == timedelta(hours=-1)
@@ -70,7 +74,7 @@ def test_workshop_ics_fields_and_times(user_client):
     assert str(cal["VERSION"]) == "2.0"
     assert str(cal["PRODID"]) == "-//CSO Academy//Workshops//EN"
     assert str(cal["METHOD"]) == "PUBLISH"
-    assert str(cal["X-WR-TIMEZONE"].to_ical().decode()) == "Asia/Phnom_Penh"
+    assert calendar_name(cal, "X-WR-TIMEZONE") == "Asia/Phnom_Penh"
     (event,) = cal.walk("VEVENT")
     assert str(event["UID"]) == f"{workshop.uid}@cso-academy"
     assert event.decoded("DTSTART") == datetime(2030, 3, 14, 2, 0, tzinfo=UTC)
@@ -112,7 +116,7 @@ def test_private_feed_parses_back_with_every_registered_workshop(user_client, cl
     assert response.status_code == 200
     assert_well_formed(response.content)
     cal = parse(response.content)
-    assert str(cal["X-WR-CALNAME"].to_ical().decode()) == "CSO Academy workshops"
+    assert calendar_name(cal) == "CSO Academy workshops"
     summaries = [str(e["SUMMARY"]) for e in cal.walk("VEVENT")]
     assert summaries == [t.replace("\r\n", "\n").replace("\r", "\n") for t in NASTY_TITLES]
     assert len({str(e["UID"]) for e in cal.walk("VEVENT")}) == len(mine)
