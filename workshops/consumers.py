@@ -26,6 +26,7 @@ from django.utils import translation
 
 from . import fanout, services
 from .services import ERROR_MESSAGES, RoomError
+from .services.room import frames
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def database_sync_to_async(func):
 
 
 #: Largest frame accepted from a client, in characters (before JSON decoding).
-MAX_FRAME_CHARS = 8 * 1024
+MAX_FRAME_CHARS = frames.MAX_FRAME_CHARS
 #: Token bucket per connection: this many frames at once, refilled at RATE_PER_SECOND.
 RATE_BURST = 10
 RATE_PER_SECOND = 2.0
@@ -75,7 +76,22 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
     connection_id: int | None = None
     watchdog: asyncio.Task | None = None
     writer: asyncio.Task | None = None
+    #: Set when nothing more may be queued for the client (closing, or falling behind).
     closing = False
+    #: Set once ``websocket.close`` went out or the client is gone: nothing is sent after.
+    close_sent = False
+
+    async def __call__(self, scope, receive, send):
+        """Run the connection; whatever ends it (a close, a crash, a cancelled task),
+        the connection leaves the hub and the room's presence."""
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.close_sent = self.closing = True
+            try:
+                await self._leave()
+            except Exception:
+                logger.warning("Leaving workshop room failed", exc_info=True)
 
     # -- connection lifecycle -------------------------------------------------
 
@@ -91,9 +107,9 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
             # Refused before accept: the handshake fails with HTTP 403.
             await self.close()
             return
+        self.group = services.group_name(self.workshop_id)
         self.connection_id = joined.connection.pk
         self.pid = joined.participant.pk
-        self.group = services.group_name(self.workshop_id)
         self.tokens = float(RATE_BURST)
         self.refilled_at = time.monotonic()
         self.last_heard = time.monotonic()
@@ -117,15 +133,22 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         self.watchdog = asyncio.create_task(self._watch())
 
     async def disconnect(self, code):
-        if self.watchdog is not None:
+        self.close_sent = True  # the client is gone
+        await self._leave()
+
+    async def _leave(self):
+        """Stop listening to the room and mark the connection gone; safe to call twice."""
+        if self.watchdog is not None and self.watchdog is not asyncio.current_task():
             self.watchdog.cancel()
         self.closing = True
-        if self.writer is not None:
+        if self.writer is not None and self.writer is not asyncio.current_task():
             self.writer.cancel()
-        if self.connection_id is not None:
-            await fanout.leave(self.channel_layer, self.group, self)
-            await database_sync_to_async(services.leave_room)(self.connection_id)
-            self.connection_id = None
+        connection_id, self.connection_id = self.connection_id, None
+        if connection_id is not None:
+            try:
+                await fanout.leave(self.channel_layer, self.group, self)
+            finally:
+                await database_sync_to_async(services.leave_room)(connection_id)
 
     async def dispatch(self, message):
         """Route a message to its handler without Channels' per-handler connection check.
@@ -148,29 +171,31 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
     # -- frames from the client -----------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
+        """One frame: bounded checks first (see ``services.room.frames``), then its handler.
+
+        Whatever a frame holds, the client gets an ``error`` frame or a documented
+        close, and the consumer lives on: a handler's unexpected failure is logged
+        and answered with ``server_error``, never left to end the connection.
+        """
         self.last_heard = time.monotonic()
+        if self.close_sent or self.closing:
+            return  # frames that were already on their way when we closed
         if not self._take_token():
             await self._protocol_error("rate_limited", close_code=CLOSE_FLOODING)
             return
-        if text_data is None:
-            await self._protocol_error("invalid")
-            return
-        if len(text_data) > MAX_FRAME_CHARS:
-            await self._protocol_error("too_large")
-            return
         try:
-            content = json.loads(text_data)
-        except ValueError:
-            await self._protocol_error("bad_json")
+            content = frames.parse_frame(text_data, bytes_data)
+        except frames.FrameError as error:
+            await self._protocol_error(error.code, client_id=error.client_id)
             return
-        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
-            await self._protocol_error("invalid")
-            return
-        handler = self.CLIENT_MESSAGES.get(content["type"])
-        if handler is None:
-            await self._protocol_error("unknown_type", client_id=content.get("client_id"))
-            return
-        await handler(self, content)
+        client_id = content.get("client_id")
+        try:
+            await self.CLIENT_MESSAGES[content["type"]](self, content)
+        except RoomError as error:
+            await self.send_error(error.code, client_id=client_id)
+        except Exception:
+            logger.exception("Workshop %s: a %s frame failed", self.workshop_id, content["type"])
+            await self.send_error("server_error", client_id=client_id)
 
     async def on_ping(self, content):
         online = await database_sync_to_async(self._heartbeat)()
@@ -184,15 +209,7 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         return services.online_count(self.workshop_id)
 
     async def on_fetch(self, content):
-        after, until = content.get("after"), content.get("until")
-        if (
-            not isinstance(after, int)
-            or after < 0
-            or (until is not None and not isinstance(until, int))
-        ):
-            await self._protocol_error("invalid")
-            return
-        await self._send_history(after, until, fill=True)
+        await self._send_history(content["after"], content.get("until"), fill=True)
 
     async def on_presence_sync(self, content):
         participants = await database_sync_to_async(services.presence_snapshot)(self.workshop_id)
@@ -232,9 +249,6 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
 
     async def on_participant_mute(self, content):
         muted = content.get("muted", True)
-        if not isinstance(muted, bool):
-            await self._protocol_error("invalid", client_id=content.get("client_id"))
-            return
         await self._act(content, services.set_muted, content.get("pid"), muted)
 
     async def on_participant_remove(self, content):
@@ -298,7 +312,7 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
 
     async def _write_backlog(self):
         try:
-            while self.backlog:
+            while self.backlog and not self.close_sent:
                 await self._forward(self.backlog.popleft())
         finally:
             self.writer = None
@@ -324,11 +338,30 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
     async def send_json(self, content):
         await self.send(text_data=json.dumps(content))
 
+    async def send(self, text_data=None, bytes_data=None, close=False):
+        """Send a frame, unless the connection is closed or closing (then drop it)."""
+        if self.close_sent:
+            return
+        try:
+            await super().send(text_data=text_data, bytes_data=bytes_data)
+        except OSError:  # the client went away (Uvicorn's ClientDisconnected)
+            self.close_sent = self.closing = True
+            return
+        if close:
+            await self.close(close)
+
+    async def close(self, code=None, reason=None):
+        """Close once; a second close, or one after the client left, does nothing."""
+        if self.close_sent:
+            return
+        self.close_sent = self.closing = True
+        try:
+            await super().close(code=code, reason=reason)
+        except OSError:
+            pass
+
     async def _act(self, content, service, *args):
         client_id = content.get("client_id") or ""
-        if not isinstance(client_id, str) or len(client_id) > 64:
-            await self._protocol_error("invalid")
-            return
         try:
             recorded = await database_sync_to_async(service)(
                 self.workshop_id, self.pid, *args, client_id=client_id
@@ -387,7 +420,7 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
             await self.send_json(
                 {"type": "history", "events": events, "complete": complete, "fill": fill}
             )
-            if complete:
+            if complete or self.close_sent:
                 return last
 
     def _welcome(self, joined) -> dict:
