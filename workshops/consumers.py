@@ -26,7 +26,7 @@ from django.utils import translation
 
 from . import fanout, services
 from .services import ERROR_MESSAGES, RoomError
-from .services.room import frames
+from .services.room import frames, ratelimit
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,9 @@ SWEEP_INTERVAL = 30
 TOUCH_INTERVAL = 40
 WATCH_INTERVAL = 5
 HISTORY_PAGE = 500
+
+#: The version of docs/workshop-protocol.md this server speaks.
+PROTOCOL_VERSION = 2
 
 # Close codes (see the protocol document).
 CLOSE_REMOVED = 4403
@@ -100,6 +103,23 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         self.workshop_id = int(self.scope["url_route"]["kwargs"]["workshop_id"])
         query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
         self.language = self._language(query, user)
+        self.user_id = user.pk
+        since = _since(query)
+        if user.is_authenticated:
+            wait = 0
+            if since is not None:
+                wait = await database_sync_to_async(ratelimit.wait_before_joining)(
+                    self.workshop_id, user.pk
+                )
+            if since is None or wait:
+                # Told why before joining: no presence, no registration, no history.
+                await self.accept()
+                if since is None:
+                    await self.send_error("invalid")
+                    await self.close(code=CLOSE_TOO_MANY_ERRORS)
+                else:
+                    await self.close(code=CLOSE_FLOODING, reason=f"retry_after={wait}")
+                return
         joined = await database_sync_to_async(services.join_room)(
             user, self.workshop_id, self.channel_name
         )
@@ -125,8 +145,12 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         await self.accept()
         welcome = await database_sync_to_async(self._welcome)(joined)
         await self.send_json(welcome)
-        since = _int(query.get("since", ["0"])[0], default=0)
-        self.history_upto = await self._send_history(max(since, 0), None, fill=False)
+        if since > welcome["workshop"]["last_seq"]:
+            # The client holds events this room never had (another server's log,
+            # a restored database): it starts again from the beginning.
+            await self.send_error("since_ahead")
+            since = 0
+        self.history_upto = await self._send_history(since, None, fill=False)
         while self.held:  # what arrived meanwhile, in order, minus what the history held
             await self._forward(self.held.pop(0))
         self.held = None
@@ -209,7 +233,7 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         return services.online_count(self.workshop_id)
 
     async def on_fetch(self, content):
-        await self._send_history(content["after"], content.get("until"), fill=True)
+        await self._send_history(content["after"], content.get("until"), fill=True, single=True)
 
     async def on_presence_sync(self, content):
         participants = await database_sync_to_async(services.presence_snapshot)(self.workshop_id)
@@ -362,14 +386,21 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
 
     async def _act(self, content, service, *args):
         client_id = content.get("client_id") or ""
+
+        def act():
+            if not ratelimit.spend(self.workshop_id, self.user_id):
+                return None
+            return service(self.workshop_id, self.pid, *args, client_id=client_id)
+
         try:
-            recorded = await database_sync_to_async(service)(
-                self.workshop_id, self.pid, *args, client_id=client_id
-            )
+            recorded = await database_sync_to_async(act)()
         except RoomError as error:
             await self.send_error(error.code, client_id=client_id)
             if error.code == "removed":
                 await self.close(code=CLOSE_REMOVED)
+            return
+        if recorded is None:  # the person's budget across connections is spent
+            await self._protocol_error("rate_limited", client_id, close_code=CLOSE_FLOODING)
             return
         await self.send_json(
             {
@@ -397,6 +428,8 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
             self.strikes.popleft()
         if len(self.strikes) >= MAX_STRIKES:
             await self.close(code=close_code)
+            # The next connection of this person to this room waits, longer each time.
+            await database_sync_to_async(ratelimit.penalise)(self.workshop_id, self.user_id)
 
     def _take_token(self) -> bool:
         now = time.monotonic()
@@ -407,35 +440,52 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         self.tokens -= 1
         return True
 
-    async def _send_history(self, after: int, until: int | None, *, fill: bool) -> int:
-        """Send stored events after ``after`` (up to ``until``) in pages; return the last seq."""
+    async def _send_history(
+        self, after: int, until: int | None, *, fill: bool, single: bool = False
+    ) -> int:
+        """Send stored events after ``after`` (up to ``until``) in pages; return the last seq.
+
+        ``single`` (a ``fetch``) sends one page, after checking the person's budget:
+        the client asks again from the last seq it got. Every page's size is
+        spent from the budget (``services.room.ratelimit``).
+        """
         last = after
         while True:
-            events = await database_sync_to_async(services.events_after)(
-                self.workshop_id, last, until, HISTORY_PAGE
-            )
-            complete = len(events) < HISTORY_PAGE
-            if events:
-                last = events[-1]["seq"]
-            await self.send_json(
-                {"type": "history", "events": events, "complete": complete, "fill": fill}
-            )
-            if complete or self.close_sent:
+            page = await database_sync_to_async(self._history_page)(last, until, fill, single)
+            if page is None:
+                await self._protocol_error("rate_limited", close_code=CLOSE_FLOODING)
                 return last
+            text, last, complete = page
+            await self.send(text_data=text)
+            if complete or single or self.close_sent:
+                return last
+
+    def _history_page(self, after: int, until: int | None, fill: bool, check: bool):
+        if check and not ratelimit.spend(self.workshop_id, self.user_id):
+            return None
+        events = services.events_after(self.workshop_id, after, until, HISTORY_PAGE)
+        complete = len(events) < HISTORY_PAGE
+        text = json.dumps({"type": "history", "events": events, "complete": complete, "fill": fill})
+        ratelimit.spend(
+            self.workshop_id, self.user_id, ratelimit.history_cost(len(text)), check=False
+        )
+        return text, (events[-1]["seq"] if events else after), complete
 
     def _welcome(self, joined) -> dict:
         workshop = joined.workshop
         participant = joined.participant
         votes = services.my_votes(participant)
+        with translation.override(self.language):
+            title = workshop.title  # in the connection's language, where the host wrote it
         return {
             "type": "welcome",
-            "protocol": 1,
+            "protocol": PROTOCOL_VERSION,
             "workshop": {
                 "id": workshop.pk,
-                "title": workshop.title,
+                "title": title,
                 "status": workshop.status,
-                "starts_at": workshop.starts_at.isoformat(),
-                "ends_at": workshop.ends_at.isoformat(),
+                "starts_at": services.utc_timestamp(workshop.starts_at),
+                "ends_at": services.utc_timestamp(workshop.ends_at),
                 "pinned_notice": workshop.pinned_notice,
                 "last_seq": workshop.last_seq,
             },
@@ -454,6 +504,9 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
                 "burst": RATE_BURST,
                 "per_second": RATE_PER_SECOND,
                 "heartbeat": HEARTBEAT_INTERVAL,
+                "room_budget": ratelimit.LIMIT,
+                "room_window": ratelimit.WINDOW,
+                "history_page": HISTORY_PAGE,
             },
         }
 
@@ -491,8 +544,11 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         return preferred if preferred in codes else settings.LANGUAGE_CODE
 
 
-def _int(value, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+def _since(query) -> int | None:
+    """The ``since`` of the query string (0 when absent), or None when it is not a
+    non-negative integer in decimal digits."""
+    values = query.get("since", ["0"])
+    value = values[-1] if values else "0"
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return None
+    return int(value)

@@ -3,6 +3,7 @@ CI when ``DATABASE_URL`` / ``REDIS_URL`` are set (SQLite and in-memory
 otherwise, so the suite also runs on a bare laptop)."""
 
 from .base import *
+from .base import _layer_prefix
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
@@ -19,7 +20,7 @@ WHITENOISE_AUTOREFRESH = True
 if REDIS_URL:
     # Keep test keys apart from anything else on the same Redis.
     CACHES["default"]["KEY_PREFIX"] = "lms-test"
-    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "lms-test"
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = _layer_prefix("lms-test", REDIS_URL)
 else:
     CACHES["default"]["LOCATION"] = "lms-test"
 
