@@ -19,6 +19,9 @@ from accounts.middleware import SessionPolicyScopeMiddleware  # noqa: E402
 from certificates.uploads import RefuseOversizeUploads  # noqa: E402
 from workshops.origin import SameOriginValidator  # noqa: E402
 from workshops.routing import websocket_urlpatterns  # noqa: E402
+from workshops.serverlog import install as quiet_client_mistakes  # noqa: E402
+
+quiet_client_mistakes()
 
 application = ProtocolTypeRouter(
     {
