@@ -1,6 +1,7 @@
 """Generated frames thrown at a real consumer: each is answered or closed with a
 documented code, nothing is left behind, and an honest pair keeps talking."""
 
+import asyncio
 import json
 import logging
 import time
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from accounts.factories import UserFactory
 from workshops import consumers, fanout
-from workshops.models import Connection, RoomEvent
+from workshops.models import Connection, RoomEvent, Workshop
 from workshops.services.room import frames
 
 from .conftest import RoomClient
@@ -78,8 +79,10 @@ frames_to_send = st.lists(
 
 
 @pytest_asyncio.fixture
-async def room_pair(room, host, learner):
-    """A host and a learner, connected for the whole run: the honest pair."""
+async def room_pair(room, host, learner, live_workshop):
+    """A host and a learner, connected for the whole run: the honest pair. The room
+    has a seat for every fuzzing client (each is a new person, registered on joining)."""
+    await Workshop.objects.filter(pk=live_workshop.pk).aupdate(capacity=100_000)
     pair = room(host), room(learner)
     for client in pair:
         await client.join()
@@ -99,19 +102,9 @@ async def _talk(host_client, learner_client, text) -> float:
             return time.monotonic() - started
 
 
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(batch=frames_to_send)
-async def test_generated_frames_never_poison_the_room(batch, room_pair, live_workshop, caplog):
-    """Whatever a fuzzing client sends, every frame is answered with a protocol frame
-    (an error of a documented code among them) or the connection is closed with a
-    documented code; no traceback is logged, the fuzzer leaves no presence or
-    listener behind, and the honest pair still talks."""
-    caplog.set_level(logging.WARNING)
-    fuzzer = RoomClient(await database_sync_to_async(UserFactory)(), live_workshop)
+async def _fuzz(workshop, batch):
+    """One fuzzing client: joins, sends ``batch`` without reading, then reads every answer."""
+    fuzzer = RoomClient(await database_sync_to_async(UserFactory)(), workshop)
     try:
         await fuzzer.join()
         communicator = fuzzer.communicator
@@ -131,6 +124,21 @@ async def test_generated_frames_never_poison_the_room(batch, room_pair, live_wor
         assert closed_with is None or closed_with in CLOSE_CODES
     finally:
         await fuzzer.disconnect()
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(batches=st.lists(frames_to_send, min_size=1, max_size=3))
+async def test_generated_frames_never_poison_the_room(batches, room_pair, live_workshop, caplog):
+    """Whatever fuzzing clients send at once, every frame is answered with a protocol
+    frame (an error of a documented code among them) or the connection is closed
+    with a documented code; no traceback is logged, the fuzzers leave no presence or
+    listener behind, and the honest pair still talks."""
+    caplog.set_level(logging.WARNING)
+    await asyncio.gather(*(_fuzz(live_workshop, batch) for batch in batches))
 
     assert not _tracebacks(caplog), [r.getMessage() for r in _tracebacks(caplog)]
     present = Connection.objects.filter(workshop=live_workshop, left_at__isnull=True)
