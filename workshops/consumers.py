@@ -104,7 +104,7 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
         self.language = self._language(query, user)
         self.user_id = user.pk
-        since = _since(query)
+        since = frames.parse_since(query.get("since", []))
         if user.is_authenticated:
             wait = 0
             if since is not None:
@@ -542,13 +542,3 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
             return wanted
         preferred = getattr(user, "preferred_language", "")
         return preferred if preferred in codes else settings.LANGUAGE_CODE
-
-
-def _since(query) -> int | None:
-    """The ``since`` of the query string (0 when absent), or None when it is not a
-    non-negative integer in decimal digits."""
-    values = query.get("since", ["0"])
-    value = values[-1] if values else "0"
-    if not (value.isascii() and value.isdigit()) or len(value) > 18:
-        return None
-    return int(value)

@@ -259,7 +259,7 @@
     if (frame.code === "since_ahead") return startAfresh();
     var entry = null;
     outbox.forEach(function (e) { if (e.frame.client_id === frame.client_id) entry = e; });
-    if (entry && frame.code === "rate_limited") {
+    if (entry && (frame.code === "rate_limited" || frame.code === "server_error")) {
       entry.sentOn = 0;
       entry.holdUntil = Date.now() + 1500;
       setTimeout(flush, 1600);

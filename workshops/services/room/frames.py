@@ -170,3 +170,12 @@ def parse_frame(text_data=None, bytes_data=None) -> dict:
         elif not check(content[name]):
             raise FrameError("invalid", client_id)
     return content
+
+
+def parse_since(values: list[str]) -> int | None:
+    """The connection's ``since`` (its query values; 0 when absent), or None when it is
+    not a non-negative integer written in ASCII digits."""
+    value = values[-1] if values else "0"
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return None
+    return int(value)
