@@ -64,6 +64,24 @@ def test_the_error_and_close_tables_name_the_servers_codes():
     }
 
 
+def _nested(depth: int, mixed: bool) -> str:
+    """A ping whose extra field nests to ``depth`` in all (the frame's object included)."""
+    inner = ""
+    for level in range(depth - 1):
+        inner = f'{{"a": {inner or 1}}}' if mixed and level % 2 else f"[{inner}]"
+    return '{"type": "ping", "x": ' + (inner or "1") + "}"
+
+
+@pytest.mark.parametrize("mixed", [False, True])
+def test_nesting_deeper_than_the_document_says_is_bad_json(mixed):
+    """The document: nesting arrays and objects more than 8 deep is bad_json."""
+    assert frames.parse_frame(_nested(frames.MAX_DEPTH, mixed))["type"] == "ping"
+    with pytest.raises(frames.FrameError) as refused:
+        frames.parse_frame(_nested(frames.MAX_DEPTH + 1, mixed))
+    assert refused.value.code == "bad_json"
+    assert "more than 8 deep" in DOC and frames.MAX_DEPTH == 8
+
+
 def _shape(value):
     """The keys of an object, recursively (the values' types aside)."""
     if isinstance(value, dict):

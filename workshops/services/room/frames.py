@@ -85,25 +85,34 @@ FIELDS: dict[str, dict[str, tuple]] = {
 
 # -- reading -----------------------------------------------------------------
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKETS = re.compile(r"[\[\]{}]")
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+#: Deletes every ASCII character but brackets (anything else outside a string
+#: is not JSON, and stays, to be refused).
+_BRACKETS_ONLY = {code: None for code in range(128) if chr(code) not in "[]{}"}
 
 
 def _too_deep(text: str) -> bool:
-    """Whether ``text`` nests arrays/objects deeper than ``MAX_DEPTH`` (strings aside).
+    """Whether ``text`` nests arrays/objects deeper than ``MAX_DEPTH`` (strings aside),
+    or holds brackets that do not pair up (not JSON either way).
 
-    Linear in the frame's size, and run before the parser, whose recursion
-    a few thousand ``[`` would exhaust.
+    Run before the parser, whose recursion a few thousand ``[`` would exhaust.
+    Strings are dropped and only brackets kept, then the innermost pairs are
+    removed, one level a round: what is left after ``MAX_DEPTH`` rounds nests
+    deeper. A few C string operations per round, whatever the frame holds;
+    most frames hold too few brackets to need them at all.
     """
-    depth = 0
-    for bracket in _BRACKETS.findall(_STRING.sub("", text)):
-        if bracket in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return True
-        else:
-            depth -= 1
-    return False
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return False
+    skeleton = _STRING.sub("", text).translate(_BRACKETS_ONLY)
+    for _ in range(MAX_DEPTH):
+        if not skeleton:
+            return False
+        # Through a marker, so that "{[]}" loses one level a round, not two.
+        reduced = skeleton.replace("[]", "\0").replace("{}", "\0").replace("\0", "")
+        if reduced == skeleton:
+            return True
+        skeleton = reduced
+    return bool(skeleton)
 
 
 def _no_constant(name: str):
