@@ -14,18 +14,22 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from accounts.middleware import SessionPolicyScopeMiddleware  # noqa: E402
 from certificates.uploads import RefuseOversizeUploads  # noqa: E402
+from workshops.origin import SameOriginValidator  # noqa: E402
 from workshops.routing import websocket_urlpatterns  # noqa: E402
+from workshops.serverlog import install as quiet_client_mistakes  # noqa: E402
+
+quiet_client_mistakes()
 
 application = ProtocolTypeRouter(
     {
         "http": RefuseOversizeUploads(django_asgi_app),
-        # The session rules of the site (idle expiry, staff powers only after
+        # Only pages of this site (scheme, host and port) may open a room; the
+        # session rules of the site (idle expiry, staff powers only after
         # MFA) apply to the room's connections too.
-        "websocket": AllowedHostsOriginValidator(
+        "websocket": SameOriginValidator(
             AuthMiddlewareStack(SessionPolicyScopeMiddleware(URLRouter(websocket_urlpatterns)))
         ),
     }

@@ -26,6 +26,7 @@ from django.utils import translation
 
 from . import fanout, services
 from .services import ERROR_MESSAGES, RoomError
+from .services.room import frames, ratelimit
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def database_sync_to_async(func):
 
 
 #: Largest frame accepted from a client, in characters (before JSON decoding).
-MAX_FRAME_CHARS = 8 * 1024
+MAX_FRAME_CHARS = frames.MAX_FRAME_CHARS
 #: Token bucket per connection: this many frames at once, refilled at RATE_PER_SECOND.
 RATE_BURST = 10
 RATE_PER_SECOND = 2.0
@@ -59,6 +60,9 @@ SWEEP_INTERVAL = 30
 TOUCH_INTERVAL = 40
 WATCH_INTERVAL = 5
 HISTORY_PAGE = 500
+
+#: The version of docs/workshop-protocol.md this server speaks.
+PROTOCOL_VERSION = 2
 
 # Close codes (see the protocol document).
 CLOSE_REMOVED = 4403
@@ -75,7 +79,22 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
     connection_id: int | None = None
     watchdog: asyncio.Task | None = None
     writer: asyncio.Task | None = None
+    #: Set when nothing more may be queued for the client (closing, or falling behind).
     closing = False
+    #: Set once ``websocket.close`` went out or the client is gone: nothing is sent after.
+    close_sent = False
+
+    async def __call__(self, scope, receive, send):
+        """Run the connection; whatever ends it (a close, a crash, a cancelled task),
+        the connection leaves the hub and the room's presence."""
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.close_sent = self.closing = True
+            try:
+                await self._leave()
+            except Exception:
+                logger.warning("Leaving workshop room failed", exc_info=True)
 
     # -- connection lifecycle -------------------------------------------------
 
@@ -84,6 +103,23 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         self.workshop_id = int(self.scope["url_route"]["kwargs"]["workshop_id"])
         query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
         self.language = self._language(query, user)
+        self.user_id = user.pk
+        since = frames.parse_since(query.get("since", []))
+        if user.is_authenticated:
+            wait = 0
+            if since is not None:
+                wait = await database_sync_to_async(ratelimit.wait_before_joining)(
+                    self.workshop_id, user.pk
+                )
+            if since is None or wait:
+                # Told why before joining: no presence, no registration, no history.
+                await self.accept()
+                if since is None:
+                    await self.send_error("invalid")
+                    await self.close(code=CLOSE_TOO_MANY_ERRORS)
+                else:
+                    await self.close(code=CLOSE_FLOODING, reason=f"retry_after={wait}")
+                return
         joined = await database_sync_to_async(services.join_room)(
             user, self.workshop_id, self.channel_name
         )
@@ -91,9 +127,9 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
             # Refused before accept: the handshake fails with HTTP 403.
             await self.close()
             return
+        self.group = services.group_name(self.workshop_id)
         self.connection_id = joined.connection.pk
         self.pid = joined.participant.pk
-        self.group = services.group_name(self.workshop_id)
         self.tokens = float(RATE_BURST)
         self.refilled_at = time.monotonic()
         self.last_heard = time.monotonic()
@@ -109,23 +145,34 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         await self.accept()
         welcome = await database_sync_to_async(self._welcome)(joined)
         await self.send_json(welcome)
-        since = _int(query.get("since", ["0"])[0], default=0)
-        self.history_upto = await self._send_history(max(since, 0), None, fill=False)
+        if since > welcome["workshop"]["last_seq"]:
+            # The client holds events this room never had (another server's log,
+            # a restored database): it starts again from the beginning.
+            await self.send_error("since_ahead")
+            since = 0
+        self.history_upto = await self._send_history(since, None, fill=False)
         while self.held:  # what arrived meanwhile, in order, minus what the history held
             await self._forward(self.held.pop(0))
         self.held = None
         self.watchdog = asyncio.create_task(self._watch())
 
     async def disconnect(self, code):
-        if self.watchdog is not None:
+        self.close_sent = True  # the client is gone
+        await self._leave()
+
+    async def _leave(self):
+        """Stop listening to the room and mark the connection gone; safe to call twice."""
+        if self.watchdog is not None and self.watchdog is not asyncio.current_task():
             self.watchdog.cancel()
         self.closing = True
-        if self.writer is not None:
+        if self.writer is not None and self.writer is not asyncio.current_task():
             self.writer.cancel()
-        if self.connection_id is not None:
-            await fanout.leave(self.channel_layer, self.group, self)
-            await database_sync_to_async(services.leave_room)(self.connection_id)
-            self.connection_id = None
+        connection_id, self.connection_id = self.connection_id, None
+        if connection_id is not None:
+            try:
+                await fanout.leave(self.channel_layer, self.group, self)
+            finally:
+                await database_sync_to_async(services.leave_room)(connection_id)
 
     async def dispatch(self, message):
         """Route a message to its handler without Channels' per-handler connection check.
@@ -148,29 +195,31 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
     # -- frames from the client -----------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
+        """One frame: bounded checks first (see ``services.room.frames``), then its handler.
+
+        Whatever a frame holds, the client gets an ``error`` frame or a documented
+        close, and the consumer lives on: a handler's unexpected failure is logged
+        and answered with ``server_error``, never left to end the connection.
+        """
         self.last_heard = time.monotonic()
+        if self.close_sent or self.closing:
+            return  # frames that were already on their way when we closed
         if not self._take_token():
             await self._protocol_error("rate_limited", close_code=CLOSE_FLOODING)
             return
-        if text_data is None:
-            await self._protocol_error("invalid")
-            return
-        if len(text_data) > MAX_FRAME_CHARS:
-            await self._protocol_error("too_large")
-            return
         try:
-            content = json.loads(text_data)
-        except ValueError:
-            await self._protocol_error("bad_json")
+            content = frames.parse_frame(text_data, bytes_data)
+        except frames.FrameError as error:
+            await self._protocol_error(error.code, client_id=error.client_id)
             return
-        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
-            await self._protocol_error("invalid")
-            return
-        handler = self.CLIENT_MESSAGES.get(content["type"])
-        if handler is None:
-            await self._protocol_error("unknown_type", client_id=content.get("client_id"))
-            return
-        await handler(self, content)
+        client_id = content.get("client_id")
+        try:
+            await self.CLIENT_MESSAGES[content["type"]](self, content)
+        except RoomError as error:
+            await self.send_error(error.code, client_id=client_id)
+        except Exception:
+            logger.exception("Workshop %s: a %s frame failed", self.workshop_id, content["type"])
+            await self.send_error("server_error", client_id=client_id)
 
     async def on_ping(self, content):
         online = await database_sync_to_async(self._heartbeat)()
@@ -184,15 +233,7 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         return services.online_count(self.workshop_id)
 
     async def on_fetch(self, content):
-        after, until = content.get("after"), content.get("until")
-        if (
-            not isinstance(after, int)
-            or after < 0
-            or (until is not None and not isinstance(until, int))
-        ):
-            await self._protocol_error("invalid")
-            return
-        await self._send_history(after, until, fill=True)
+        await self._send_history(content["after"], content.get("until"), fill=True, single=True)
 
     async def on_presence_sync(self, content):
         participants = await database_sync_to_async(services.presence_snapshot)(self.workshop_id)
@@ -232,9 +273,6 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
 
     async def on_participant_mute(self, content):
         muted = content.get("muted", True)
-        if not isinstance(muted, bool):
-            await self._protocol_error("invalid", client_id=content.get("client_id"))
-            return
         await self._act(content, services.set_muted, content.get("pid"), muted)
 
     async def on_participant_remove(self, content):
@@ -298,7 +336,7 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
 
     async def _write_backlog(self):
         try:
-            while self.backlog:
+            while self.backlog and not self.close_sent:
                 await self._forward(self.backlog.popleft())
         finally:
             self.writer = None
@@ -324,19 +362,45 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
     async def send_json(self, content):
         await self.send(text_data=json.dumps(content))
 
-    async def _act(self, content, service, *args):
-        client_id = content.get("client_id") or ""
-        if not isinstance(client_id, str) or len(client_id) > 64:
-            await self._protocol_error("invalid")
+    async def send(self, text_data=None, bytes_data=None, close=False):
+        """Send a frame, unless the connection is closed or closing (then drop it)."""
+        if self.close_sent:
             return
         try:
-            recorded = await database_sync_to_async(service)(
-                self.workshop_id, self.pid, *args, client_id=client_id
-            )
+            await super().send(text_data=text_data, bytes_data=bytes_data)
+        except OSError:  # the client went away (Uvicorn's ClientDisconnected)
+            self.close_sent = self.closing = True
+            return
+        if close:
+            await self.close(close)
+
+    async def close(self, code=None, reason=None):
+        """Close once; a second close, or one after the client left, does nothing."""
+        if self.close_sent:
+            return
+        self.close_sent = self.closing = True
+        try:
+            await super().close(code=code, reason=reason)
+        except OSError:
+            pass
+
+    async def _act(self, content, service, *args):
+        client_id = content.get("client_id") or ""
+
+        def act():
+            if not ratelimit.spend(self.workshop_id, self.user_id):
+                return None
+            return service(self.workshop_id, self.pid, *args, client_id=client_id)
+
+        try:
+            recorded = await database_sync_to_async(act)()
         except RoomError as error:
             await self.send_error(error.code, client_id=client_id)
             if error.code == "removed":
                 await self.close(code=CLOSE_REMOVED)
+            return
+        if recorded is None:  # the person's budget across connections is spent
+            await self._protocol_error("rate_limited", client_id, close_code=CLOSE_FLOODING)
             return
         await self.send_json(
             {
@@ -364,6 +428,8 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
             self.strikes.popleft()
         if len(self.strikes) >= MAX_STRIKES:
             await self.close(code=close_code)
+            # The next connection of this person to this room waits, longer each time.
+            await database_sync_to_async(ratelimit.penalise)(self.workshop_id, self.user_id)
 
     def _take_token(self) -> bool:
         now = time.monotonic()
@@ -374,35 +440,52 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         self.tokens -= 1
         return True
 
-    async def _send_history(self, after: int, until: int | None, *, fill: bool) -> int:
-        """Send stored events after ``after`` (up to ``until``) in pages; return the last seq."""
+    async def _send_history(
+        self, after: int, until: int | None, *, fill: bool, single: bool = False
+    ) -> int:
+        """Send stored events after ``after`` (up to ``until``) in pages; return the last seq.
+
+        ``single`` (a ``fetch``) sends one page, after checking the person's budget:
+        the client asks again from the last seq it got. Every page's size is
+        spent from the budget (``services.room.ratelimit``).
+        """
         last = after
         while True:
-            events = await database_sync_to_async(services.events_after)(
-                self.workshop_id, last, until, HISTORY_PAGE
-            )
-            complete = len(events) < HISTORY_PAGE
-            if events:
-                last = events[-1]["seq"]
-            await self.send_json(
-                {"type": "history", "events": events, "complete": complete, "fill": fill}
-            )
-            if complete:
+            page = await database_sync_to_async(self._history_page)(last, until, fill, single)
+            if page is None:
+                await self._protocol_error("rate_limited", close_code=CLOSE_FLOODING)
                 return last
+            text, last, complete = page
+            await self.send(text_data=text)
+            if complete or single or self.close_sent:
+                return last
+
+    def _history_page(self, after: int, until: int | None, fill: bool, check: bool):
+        if check and not ratelimit.spend(self.workshop_id, self.user_id):
+            return None
+        events = services.events_after(self.workshop_id, after, until, HISTORY_PAGE)
+        complete = len(events) < HISTORY_PAGE
+        text = json.dumps({"type": "history", "events": events, "complete": complete, "fill": fill})
+        ratelimit.spend(
+            self.workshop_id, self.user_id, ratelimit.history_cost(len(text)), check=False
+        )
+        return text, (events[-1]["seq"] if events else after), complete
 
     def _welcome(self, joined) -> dict:
         workshop = joined.workshop
         participant = joined.participant
         votes = services.my_votes(participant)
+        with translation.override(self.language):
+            title = workshop.title  # in the connection's language, where the host wrote it
         return {
             "type": "welcome",
-            "protocol": 1,
+            "protocol": PROTOCOL_VERSION,
             "workshop": {
                 "id": workshop.pk,
-                "title": workshop.title,
+                "title": title,
                 "status": workshop.status,
-                "starts_at": workshop.starts_at.isoformat(),
-                "ends_at": workshop.ends_at.isoformat(),
+                "starts_at": services.utc_timestamp(workshop.starts_at),
+                "ends_at": services.utc_timestamp(workshop.ends_at),
                 "pinned_notice": workshop.pinned_notice,
                 "last_seq": workshop.last_seq,
             },
@@ -421,6 +504,9 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
                 "burst": RATE_BURST,
                 "per_second": RATE_PER_SECOND,
                 "heartbeat": HEARTBEAT_INTERVAL,
+                "room_budget": ratelimit.LIMIT,
+                "room_window": ratelimit.WINDOW,
+                "history_page": HISTORY_PAGE,
             },
         }
 
@@ -456,10 +542,3 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
             return wanted
         preferred = getattr(user, "preferred_language", "")
         return preferred if preferred in codes else settings.LANGUAGE_CODE
-
-
-def _int(value, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default

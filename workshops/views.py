@@ -92,12 +92,32 @@ def _room_strings() -> dict:
     }
 
 
+#: Messages the room page shows at once (the newest, or those before ``?before=<seq>``):
+#: a long room's page stays small for a phone without JavaScript.
+TRANSCRIPT_PAGE = 100
+
+
+def _transcript_page(state: dict, before: str | None) -> dict:
+    messages = state["messages"]
+    if before and before.isascii() and before.isdigit():
+        messages = [m for m in messages if m["seq"] < int(before)]
+    else:
+        before = None
+    shown = messages[-TRANSCRIPT_PAGE:]
+    return {
+        "messages": shown,
+        "earlier": shown[0]["seq"] if len(messages) > len(shown) else None,
+        "paged": before is not None,
+    }
+
+
 @login_required
 def room(request, pk):
     workshop = services.get_workshop_for_user(request.user, pk)
     host = services.is_host(request.user, workshop)
     may_join = services.may_join(request.user, workshop)
     state = services.transcript(workshop) if may_join else None
+    page = _transcript_page(state, request.GET.get("before")) if state else None
     return render(
         request,
         "pages/workshop_room.html",
@@ -109,6 +129,7 @@ def room(request, pk):
             "registration_count": workshop.registrations.count(),
             "co_hosts": list(workshop.co_hosts.all()),
             "state": state,
+            "page": page,
             "post_form": RoomPostForm(),
             "room_strings": _room_strings(),
             "ws_path": f"/ws/workshops/{workshop.pk}/",

@@ -193,6 +193,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+#: Names this deployment's keys and pub/sub channels on a Redis it may share.
+CHANNEL_LAYER_PREFIX = env.str("CHANNEL_LAYER_PREFIX", default="lms")
+
+
+def _layer_prefix(name: str, redis_url: str) -> str:
+    """The channel layer's key prefix: ``name`` and the Redis database number.
+
+    Redis keeps keys per database, but a ``PUBLISH`` reaches subscribers of
+    every database: without the number, two deployments on one Redis (the
+    pub/sub layer, or the lists of the default layer with the same name)
+    would receive each other's room events.
+    """
+    from urllib.parse import parse_qs, urlsplit
+
+    url = urlsplit(redis_url)
+    db = parse_qs(url.query).get("db", [""])[0]
+    if not db and url.scheme != "unix":  # redis://host:port/<db>; a socket's path is a file
+        db = url.path.strip("/")
+    return f"{name}.db{int(db or 0)}"
+
+
 # The channel layer's Redis connection. Its socket timeout must outlast the
 # layer's blocking pop (5 s): redis-py 8 made 5 s the default, which tears
 # down every consumer of a quiet room every five seconds.
@@ -209,7 +230,10 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_LAYER_HOST], "prefix": "lms"},
+            "CONFIG": {
+                "hosts": [REDIS_LAYER_HOST],
+                "prefix": _layer_prefix(CHANNEL_LAYER_PREFIX, REDIS_URL),
+            },
         }
     }
 else:

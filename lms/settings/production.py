@@ -7,6 +7,7 @@ service address is missing, rather than running with a default.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
+from .base import _layer_prefix
 
 
 def _require(name: str) -> str:
@@ -23,9 +24,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # base.py builds the cache and the channel layer from REDIS_URL; here it is required.
 REDIS_URL = _require("REDIS_URL")
-CHANNEL_LAYERS["default"]["BACKEND"] = env.str(
-    "CHANNEL_LAYER_BACKEND", default=CHANNEL_LAYERS["default"]["BACKEND"]
-)
+# Another layer may be chosen; only the Redis layers take Redis addresses (the
+# in-memory one, given them, fails every handshake).
+_layer_backend = env.str("CHANNEL_LAYER_BACKEND", default="channels_redis.core.RedisChannelLayer")
+CHANNEL_LAYERS = {"default": {"BACKEND": _layer_backend}}
+if _layer_backend.startswith("channels_redis."):
+    CHANNEL_LAYERS["default"]["CONFIG"] = {
+        "hosts": [{**REDIS_LAYER_HOST, "address": REDIS_URL}],
+        "prefix": _layer_prefix(CHANNEL_LAYER_PREFIX, REDIS_URL),
+    }
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",

@@ -6,6 +6,7 @@ import os
 from urllib.parse import urlsplit, urlunsplit
 
 from .base import *
+from .base import _layer_prefix
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
@@ -35,7 +36,7 @@ if REDIS_URL:
         CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = [REDIS_LAYER_HOST]
     # Keep test keys apart from anything else on the same Redis.
     CACHES["default"]["KEY_PREFIX"] = f"lms-test{XDIST_WORKER}"
-    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"lms-test{XDIST_WORKER}"
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = _layer_prefix("lms-test", REDIS_URL)
 else:
     CACHES["default"]["LOCATION"] = "lms-test"
 

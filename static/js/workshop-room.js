@@ -179,18 +179,21 @@
       me = null;
       clearInterval(heartbeatTimer);
       if (event.code === 4403) { stopped = true; showConnection(S.removed); disableForm(); return; }
-      scheduleReconnect();
+      // After a limit close the server says how long to wait ("retry_after=8").
+      var retry = /retry_after=(\d+)/.exec(event.reason || "");
+      scheduleReconnect(retry ? Number(retry[1]) * 1000 : 0);
     };
   }
-  function scheduleReconnect() {
+  function scheduleReconnect(atLeast) {
     if (stopped) return;
     if (navigator.onLine === false) { showConnection(S.offline); return; }
     showConnection(S.reconnecting);
-    // Exponential backoff (0.5 s doubling to 30 s) with full jitter, so that
-    // a room of phones does not reconnect all at the same instant.
+    // Exponential backoff (0.5 s doubling to 30 s) with full jitter (a random
+    // wait from 0 to the ceiling), so that a room of phones does not
+    // reconnect all at the same instant.
     var ceiling = Math.min(30000, 500 * Math.pow(2, attempt));
     attempt += 1;
-    reconnectTimer = setTimeout(connect, ceiling / 2 + Math.random() * ceiling / 2);
+    reconnectTimer = setTimeout(connect, (atLeast || 0) + Math.random() * ceiling);
   }
   function send(frame) {
     if (ws && ws.readyState === 1) ws.send(JSON.stringify(frame));
@@ -219,6 +222,8 @@
       case "welcome": return onWelcome(frame);
       case "history":
         frame.events.forEach(receive);
+        // A fetch gets one page: ask again while the gap is still open.
+        if (frame.fill && !frame.complete) askForGap();
         return;
       case "event": return receive(frame);
       case "ack": return settle(frame.client_id);
@@ -240,6 +245,7 @@
     participants = {};
     frame.participants.forEach(function (p) { participants[p.pid] = p; });
     setStatus(frame.workshop.status);
+    if (!me.host && frame.workshop.status !== "ended") showRegistered();
     setNotice(frame.workshop.pinned_notice);
     if (frame.workshop.last_seq === 0) clearServerTranscript();
     showConnection("");
@@ -250,9 +256,10 @@
   }
 
   function onError(frame) {
+    if (frame.code === "since_ahead") return startAfresh();
     var entry = null;
     outbox.forEach(function (e) { if (e.frame.client_id === frame.client_id) entry = e; });
-    if (entry && frame.code === "rate_limited") {
+    if (entry && (frame.code === "rate_limited" || frame.code === "server_error")) {
       entry.sentOn = 0;
       entry.holdUntil = Date.now() + 1500;
       setTimeout(flush, 1600);
@@ -315,6 +322,16 @@
         send({ type: "fetch", after: lastSeq, until: waiting[0] - 1 });
       }
     }, 300);
+  }
+
+  // The server's log is shorter than what we showed: it replays it from the start.
+  function startAfresh() {
+    lastSeq = 0;
+    buffer = {};
+    items = {};
+    polls = {};
+    cleared = false;
+    clearServerTranscript();
   }
 
   function clearServerTranscript() {
@@ -556,8 +573,28 @@
       statusBox.className = "workshop-status workshop-status--" + value;
       statusBox.textContent = S["status_" + value] || value;
     }
-    if (value === "ended") disableForm();
+    if (value === "ended") {
+      disableForm();
+      // Nothing left to register for or to put in a calendar.
+      var pageActions = document.getElementById("workshop-actions");
+      if (pageActions) pageActions.hidden = true;
+    }
     renderActions();
+  }
+  // Joining the room registers a participant (the server does it on connect):
+  // the page header, rendered before, now says so.
+  function showRegistered() {
+    var register = document.getElementById("workshop-register");
+    var unregister = document.getElementById("workshop-unregister");
+    var count = document.getElementById("workshop-registered");
+    if (!register || register.hidden) return;
+    register.hidden = true;
+    if (unregister) unregister.hidden = false;
+    if (count) {
+      var n = Number(count.getAttribute("data-count")) + 1;
+      count.setAttribute("data-count", n);
+      count.textContent = n + " / " + count.getAttribute("data-capacity");
+    }
   }
   function setNotice(text) {
     noticeBox.textContent = text || "";

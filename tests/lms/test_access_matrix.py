@@ -1407,7 +1407,7 @@ async def test_the_websocket_matrix(key):
     async def connect(role, which) -> tuple[bool, bool]:
         workshop = {"own": world.own.workshop, "other": world.rival.workshop}.get(which)
         pk = workshop.pk if workshop else neighbour_pk(world.own.workshop, world.rival.workshop)
-        headers = [(b"origin", b"http://testserver")]
+        headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
         cookie = world.clients[role].cookies.get("sessionid")
         if cookie is not None:
             headers.append((b"cookie", f"sessionid={cookie.value}".encode()))

@@ -91,7 +91,7 @@ def test_production_builds_the_cache_and_the_channel_layer_from_redis_url():
     assert layers["default"]["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     assert layers["default"]["CONFIG"] == {
         "hosts": [{"address": redis_url, "socket_timeout": 30, "socket_connect_timeout": 5}],
-        "prefix": "lms",
+        "prefix": "lms.db0",
     }
 
 
@@ -148,3 +148,20 @@ def test_the_development_server_logs_each_request_once(tmp_path):
     lines.extend(server.stdout.read().splitlines())  # includes what the loop had read ahead
     server.stdout.close()
     assert sum("GET /static/css/site.css" in line for line in lines) == 1, "".join(lines)
+
+
+def test_production_with_the_in_memory_layer_gives_it_no_redis_settings():
+    """CHANNEL_LAYER_BACKEND may name a layer that takes no Redis hosts: the layer is
+    built and opens a channel (passing it ``hosts`` made every handshake fail)."""
+    script = (
+        "import asyncio, django; django.setup(); from channels.layers import get_channel_layer; "
+        "layer = get_channel_layer(); print(asyncio.run(layer.new_channel()))"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    env.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="lms.settings.production")
+    env["CHANNEL_LAYER_BACKEND"] = "workshops.layers.InMemoryChannelLayer"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith("specific.")

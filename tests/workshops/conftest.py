@@ -16,6 +16,7 @@ from lms.asgi import application
 from workshops.factories import WorkshopFactory
 
 ORIGIN = b"http://testserver"
+HOST = b"testserver"
 
 
 def session_cookie(user) -> str:
@@ -27,8 +28,12 @@ def session_cookie(user) -> str:
 class RoomClient:
     """One participant's WebSocket connection to a room."""
 
-    def __init__(self, user, workshop, *, since=None, origin=ORIGIN, lang="en"):
+    def __init__(
+        self, user, workshop, *, since=None, origin=ORIGIN, lang="en", host=HOST, scheme="ws"
+    ):
         self.user = user
+        self.host = host
+        self.scheme = scheme
         self.workshop = workshop
         self.since = since
         self.origin = origin
@@ -44,9 +49,12 @@ class RoomClient:
         if self.since is not None:
             path += f"&since={self.since}"
         headers = [(b"cookie", f"sessionid={cookie}".encode())]
+        if self.host:
+            headers.append((b"host", self.host))
         if self.origin:
             headers.append((b"origin", self.origin))
         self.communicator = WebsocketCommunicator(application, path, headers=headers)
+        self.communicator.scope["scheme"] = self.scheme
         return await self.communicator.connect(timeout=5)
 
     async def join(self):

@@ -81,3 +81,28 @@ def test_offline_writer_catches_up_and_both_end_with_the_same_transcript(chromiu
             dara_context.close()
             sokha_context.close()
     assert not foreign, f"requests to other hosts: {foreign}"
+
+
+def test_the_page_header_follows_the_room(chromium):
+    """Joining registers the learner, so the header offers "Cancel registration" and
+    counts them; once the host ends the workshop, neither registration nor the
+    calendar file is offered any more."""
+    workshop = WorkshopFactory(status="live", title_en="Header room", capacity=50)
+    sokha = UserFactory(display_name="Sokha")
+    foreign = []
+    with daphne() as base:
+        host_context, host_page = open_room(chromium, base, workshop.host, workshop, foreign)
+        context, page = open_room(chromium, base, sokha, workshop, foreign)
+        try:
+            page.locator("#workshop-unregister").wait_for(state="visible")
+            assert page.locator("#workshop-register").is_hidden()
+            assert page.locator("#workshop-registered").inner_text() == "1 / 50"
+            host_page.once("dialog", lambda dialog: dialog.accept())
+            host_page.locator("#room-actions button", has_text="End workshop").click()
+            page.locator("#workshop-actions").wait_for(state="hidden")
+            assert page.locator("#workshop-unregister").is_hidden()
+            assert page.get_by_text("Add to calendar (.ics)").is_hidden()
+        finally:
+            host_context.close()
+            context.close()
+    assert not foreign, f"requests to other hosts: {foreign}"

@@ -1,5 +1,6 @@
 """The workshop pages as a learner or mentor sees them, with or without JavaScript."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -275,6 +276,60 @@ def test_personal_data_export_and_deletion(user_client, user, workshop):
     event = RoomEvent.objects.get(workshop=workshop)
     assert event.data == {"text": "", "deleted": True}
     assert event.seq == 1
+
+
+def test_account_deletion_scrubs_the_name_from_events_about_them(user, workshop):
+    """Hand raises, mutes and removals name the person in their data and are replayed
+    to everyone who joins later: after the account goes, no event names them."""
+    from accounts.services import delete_account
+
+    workshop.status = "live"
+    workshop.save(update_fields=["status"])
+    participant = services.participant_for(user, workshop)
+    host = services.participant_for(workshop.host, workshop)
+    other = services.participant_for(UserFactory(display_name="Vanna"), workshop)
+    services.set_hand(workshop.pk, participant.pk, True)
+    services.set_hand(workshop.pk, host.pk, False, pid=participant.pk)
+    services.set_muted(workshop.pk, host.pk, participant.pk, True)
+    services.set_hand(workshop.pk, other.pk, True)
+    services.remove_participant(workshop.pk, host.pk, participant.pk)
+    assert "Sokha" in json.dumps(services.events_after(workshop.pk, 0))
+    delete_account(user)
+    replay = services.events_after(workshop.pk, 0)
+    assert "Sokha" not in json.dumps(replay, ensure_ascii=False)
+    assert [e["kind"] for e in replay] == [
+        "hand.raised",
+        "hand.lowered",
+        "participant.muted",
+        "hand.raised",
+        "participant.removed",
+    ]
+    assert replay[3]["data"] == {"pid": other.pk, "name": "Vanna"}, "others keep their names"
+
+
+def test_a_long_room_page_is_paged_without_javascript(user_client, user, workshop):
+    """A room with 5,000 messages shows the newest hundred and a link to earlier ones,
+    and stays a small page for a phone."""
+    author = services.participant_for(user, workshop)
+    RoomEvent.objects.bulk_create(
+        RoomEvent(
+            workshop=workshop, seq=n, kind="chat.message", actor=author, data={"text": f"m{n}."}
+        )
+        for n in range(1, 5001)
+    )
+    Workshop.objects.filter(pk=workshop.pk).update(last_seq=5000)
+    url = f"/en/workshops/{workshop.pk}/"
+    response = user_client.get(url)
+    page = response.content.decode()
+    assert len(response.content) < 100_000
+    assert "m5000." in page and "m4901." in page and "m4900." not in page
+    assert 'href="?before=4901#transcript"' in page
+    earlier = user_client.get(url, {"before": "4901"}).content.decode()
+    assert "m4900." in earlier and "m4801." in earlier and "m4901." not in earlier
+    assert "Latest messages" in earlier
+    first = user_client.get(url, {"before": "101"}).content.decode()
+    assert "m1." in first and "m100." in first and "Earlier messages" not in first
+    assert "m5000." in user_client.get(url, {"before": "x"}).content.decode()
 
 
 def test_host_can_start_and_end_from_the_page(client, workshop):

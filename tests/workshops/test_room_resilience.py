@@ -86,19 +86,32 @@ MALFORMED = [
     ('{"type": "chat.send", "text": "   "}', "empty"),
     ('{"type": "poll.vote", "seq": "one", "option": 0}', "invalid"),
     ('{"type": "fetch", "after": "x"}', "invalid"),
+    ('{"type": "fetch", "after": true}', "invalid"),
+    ('{"type": "fetch", "after": -1}', "invalid"),
+    ('{"type": "fetch", "after": 1.5}', "invalid"),
+    ('{"type": "fetch", "after": ' + "9" * 30 + "}", "invalid"),
+    ('{"type": "fetch", "after": NaN}', "bad_json"),
+    ("[" * 5000, "bad_json"),
+    ('{"a": ' * 1000 + "1" + "}" * 1000, "bad_json"),
+    ('{"type": "chat.send", "text": "hi", "client_id": "\\u0000"}', "invalid"),
+    ('{"type": "chat.send"}', "invalid"),
+    ('{"type": "chat.send", "text": "\\u200b\\u200b"}', "empty"),
 ]
 
 
-async def test_malformed_input_gets_error_and_room_carries_on(room, learner, live_workshop):
+@pytest.mark.parametrize("chunk", range(0, len(MALFORMED), 6))
+async def test_malformed_input_gets_error_and_room_carries_on(room, learner, live_workshop, chunk):
     """Each kind of garbage is answered with its error code; nothing is stored and the
-    connection keeps working."""
+    connection keeps working (a few at a time: ten strikes would close it)."""
     a = room(learner)
     await a.join()
-    for raw, code in MALFORMED:
+    for raw, code in MALFORMED[chunk : chunk + 6]:
         await a.send_raw(raw)
         error = await a.next("error")
         assert error["code"] == code, raw
         assert error["message"]
+    await a.communicator.send_to(bytes_data=b"\xff\xfe not text")
+    assert (await a.next("error"))["code"] == "invalid"
     assert await RoomEvent.objects.filter(workshop=live_workshop).acount() == 0
     assert (await a.act(type="chat.send", text="still here"))["type"] == "ack"
 

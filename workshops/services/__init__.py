@@ -62,7 +62,15 @@ from .room.actions import (
     vote_poll,
 )
 from .room.errors import ERROR_MESSAGES, RoomError, room_error
-from .room.events import Recorded, event_payload, events_after, group_name, my_votes, record_event
+from .room.events import (
+    Recorded,
+    event_payload,
+    events_after,
+    group_name,
+    my_votes,
+    record_event,
+    utc_timestamp,
+)
 from .room.presence import (
     PRESENCE_TIMEOUT,
     Joined,
@@ -137,6 +145,7 @@ __all__ = [
     "presence_snapshot",
     "record_attendance",
     "record_event",
+    "utc_timestamp",
     "register",
     "remove_participant",
     "reset_calendar_feed",

@@ -10,6 +10,14 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 Kind = RoomEvent.Kind
+#: Event kinds whose data names the participant they are about.
+NAMED_KINDS = [
+    Kind.HAND_RAISED,
+    Kind.HAND_LOWERED,
+    Kind.PARTICIPANT_MUTED,
+    Kind.PARTICIPANT_UNMUTED,
+    Kind.PARTICIPANT_REMOVED,
+]
 
 
 def export_personal_data(user: User) -> dict:
@@ -52,11 +60,19 @@ def erase_personal_data(user: User) -> None:
     """Before an account goes: erase what they wrote in rooms and hand their workshops on.
 
     Their messages stay in the log as deleted entries (so sequence numbers
-    stay gapless); hosted workshops pass to a co-host where there is one.
+    stay gapless), events about them lose their name; hosted workshops pass
+    to a co-host where there is one.
     """
     RoomEvent.objects.filter(
         actor__user=user, kind__in=[Kind.CHAT_MESSAGE, Kind.QUESTION_ASKED]
     ).update(data={"text": "", "deleted": True})
+    # Events about them (a raised hand, a mute) name them in their data, and are
+    # replayed to everyone who joins later: the name goes, the event stays.
+    pids = list(Participant.objects.filter(user=user).values_list("pk", flat=True))
+    named = RoomEvent.objects.filter(kind__in=NAMED_KINDS, data__pid__in=pids)
+    for event in named.only("pk", "data"):
+        event.data = {**event.data, "name": ""}
+        event.save(update_fields=["data"])
     for workshop in Workshop.objects.filter(host=user).prefetch_related("co_hosts"):
         successor = next((u for u in workshop.co_hosts.all() if u.pk != user.pk), None)
         if successor is not None:

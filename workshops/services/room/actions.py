@@ -13,6 +13,7 @@ from ...models import Participant, Registration, RoomEvent, Workshop
 from ..access import is_host
 from .errors import room_error
 from .events import Kind, Recorded, lock_room, record_event
+from .text import is_blank, sanitise
 
 #: Longest chat message, question, poll question or notice, in characters.
 MAX_TEXT_LENGTH = 1000
@@ -103,8 +104,8 @@ class RoomAction:
 def _clean_text(text, limit: int = MAX_TEXT_LENGTH) -> str:
     if not isinstance(text, str):
         raise room_error("invalid")
-    text = text.strip()
-    if not text:
+    text = sanitise(text).strip()
+    if is_blank(text):
         raise room_error("empty")
     if len(text) > limit:
         raise room_error("too_long")
@@ -335,7 +336,9 @@ def pin_notice(workshop_id: int, participant_id: int, text, client_id: str = "")
         a.require_host()
         if not isinstance(text, str):
             raise room_error("invalid")
-        notice = text.strip()
+        notice = sanitise(text).strip()
+        if is_blank(notice):
+            notice = ""
         if len(notice) > 500:
             raise room_error("too_long")
         a.workshop.pinned_notice = notice

@@ -28,6 +28,10 @@ ERROR_MESSAGES = {
     "already_voted": gettext_lazy("You have already voted."),
     "poll_closed": gettext_lazy("This poll is closed."),
     "bad_state": gettext_lazy("That cannot be done now."),
+    "server_error": gettext_lazy("Something went wrong on our side. Try again in a moment."),
+    "since_ahead": gettext_lazy(
+        "This room has fewer messages than your screen showed. It is shown again from the start."
+    ),
 }
 
 

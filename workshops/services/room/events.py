@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass
+from datetime import UTC
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
@@ -45,18 +46,28 @@ def lock_room(workshop_id: int) -> None:
         raise room_error("not_found")
 
 
+def utc_timestamp(moment) -> str:
+    """The protocol's time form: UTC, milliseconds, ``Z`` (``2026-11-29T07:12:03.120Z``)."""
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    )
+
+
 def event_payload(event: RoomEvent) -> dict:
     """The protocol's ``event`` frame for a stored event (see docs/workshop-protocol.md)."""
     actor = None
-    if event.actor_id and event.kind not in ANONYMOUS_KINDS:
+    anonymous = event.kind in ANONYMOUS_KINDS
+    if event.actor_id and not anonymous:
         actor = {"pid": event.actor_id, "name": event.actor.display_name}
     return {
         "type": "event",
         "seq": event.seq,
         "kind": event.kind,
-        "at": event.created_at.isoformat(),
+        "at": utc_timestamp(event.created_at),
         "actor": actor,
-        "client_id": event.client_id or None,
+        # An anonymous event's client id would tell who acted (ids are per
+        # person); the voter learns of theirs from the ack.
+        "client_id": None if anonymous else (event.client_id or None),
         "target": event.target_seq,
         "data": event.data,
     }
