@@ -53,9 +53,12 @@ def test_khmer_search_corpus(client, corpus, query, expected, lesson):
     html = response.content.decode()
     cards = html.split('<li class="card course-card">')[1:]
     if lesson is None:
-        assert "Found in the lesson" not in (cards[0] if cards else "")
+        assert "course-card__match" not in (cards[0] if cards else "")
     else:
-        match = re.search(r"Found in the lesson: <a href=\"([^\"]+)\"[^>]*>([^<]+)</a>", cards[0])
+        # "Found in the lesson:", in Khmer: "រកឃើញក្នុងមេរៀន៖".
+        match = re.search(
+            r'course-card__match">រកឃើញក្នុងមេរៀន៖ <a href="([^"]+)"[^>]*>([^<]+)</a>', cards[0]
+        )
         assert match, cards[0]
         assert match.group(2) == lesson
         assert client.get(match.group(1)).status_code == 200
