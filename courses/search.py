@@ -96,8 +96,10 @@ def _entries_for(course: dict) -> list[SearchEntry]:
             ),
         ),
     ]
-    lessons = LessonPage.objects.filter(**below).order_by("path").values("pk", "title", "intro")
-    bodies = dict(LessonPage.objects.filter(**below).values_list("pk", "body"))
+    # Lessons behind a view restriction stay out: a card would name them.
+    public = LessonPage.objects.filter(**below).public()
+    lessons = public.order_by("path").values("pk", "title", "intro")
+    bodies = dict(public.values_list("pk", "body"))
     for lesson in lessons:
         raw = getattr(bodies.get(lesson["pk"]), "raw_data", None) or []
         entries.append(_entry(pk, LESSON_TITLE, lesson["title"], lesson_id=lesson["pk"]))
