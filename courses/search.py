@@ -9,8 +9,8 @@ each of its live lessons, normalised by ``lms.khmer_text``.
 
 A course matches when every word of the query (cut by ICU like the index)
 appears in one of its rows, as a whole word or inside a longer one (a
-compound). Ranking counts words, in SQL: each occurrence counts once, a
-whole-word occurrence three times, times the weight of the field it is in.
+compound). Ranking counts words, in SQL: a field that holds a query word
+counts 1, and each whole-word occurrence 2 more, times the field's weight.
 Everything is plain ``LIKE``/``replace``/``length``, so both databases give
 the same answer, and one query answers a search whatever the catalogue's
 size (one more names the lessons that matched, for a page of results).
@@ -96,8 +96,10 @@ def _entries_for(course: dict) -> list[SearchEntry]:
             ),
         ),
     ]
-    lessons = LessonPage.objects.filter(**below).order_by("path").values("pk", "title", "intro")
-    bodies = dict(LessonPage.objects.filter(**below).values_list("pk", "body"))
+    # Lessons behind a view restriction stay out: a card would name them.
+    public = LessonPage.objects.filter(**below).public()
+    lessons = public.order_by("path").values("pk", "title", "intro")
+    bodies = dict(public.values_list("pk", "body"))
     for lesson in lessons:
         raw = getattr(bodies.get(lesson["pk"]), "raw_data", None) or []
         entries.append(_entry(pk, LESSON_TITLE, lesson["title"], lesson_id=lesson["pk"]))
@@ -159,13 +161,12 @@ def _occurrences(field: str, needle: str):
 
 
 def _score(terms: list[str]):
+    """Per row: 1 for each query word the field holds, plus ``WHOLE_WORD_BONUS`` for
+    each time it holds it as a whole word; times the field's weight."""
     total = Value(0)
     for term in terms:
-        total = (
-            total
-            + _occurrences("text", term)
-            + _occurrences("words", f" {term} ") * WHOLE_WORD_BONUS
-        )
+        holds = Case(When(text__contains=term, then=Value(1)), default=Value(0))
+        total = total + holds + _occurrences("words", f" {term} ") * WHOLE_WORD_BONUS
     return total * F("weight")
 
 

@@ -53,9 +53,12 @@ def test_khmer_search_corpus(client, corpus, query, expected, lesson):
     html = response.content.decode()
     cards = html.split('<li class="card course-card">')[1:]
     if lesson is None:
-        assert "Found in the lesson" not in (cards[0] if cards else "")
+        assert "course-card__match" not in (cards[0] if cards else "")
     else:
-        match = re.search(r"Found in the lesson: <a href=\"([^\"]+)\"[^>]*>([^<]+)</a>", cards[0])
+        # "Found in the lesson:", in Khmer: "រកឃើញក្នុងមេរៀន៖".
+        match = re.search(
+            r'course-card__match">រកឃើញក្នុងមេរៀន៖ <a href="([^"]+)"[^>]*>([^<]+)</a>', cards[0]
+        )
         assert match, cards[0]
         assert match.group(2) == lesson
         assert client.get(match.group(1)).status_code == 200
@@ -156,3 +159,17 @@ def test_rebuilding_the_index_gives_the_same_answers(client, corpus):
     assert search.search_ids("ថវិកា") == []
     assert search.rebuild() == 4
     assert [search.search_ids(query) for query, _, _ in CORPUS] == before
+
+
+def test_lessons_behind_a_view_restriction_are_not_searched(client, catalogue):
+    """A card never names, or matches on, a lesson only signed-in people may read."""
+    from wagtail.models import PageViewRestriction
+
+    course = factories.course_page(catalogue, title="វគ្គឯកជន", slug="r")
+    lesson = factories.lesson_page(
+        course, slug="private", body=[("paragraph", "<p>ផែនការសម្ងាត់</p>")]
+    )
+    PageViewRestriction.objects.create(page=lesson, restriction_type=PageViewRestriction.LOGIN)
+    lesson.save_revision().publish()
+    assert titles(client.get("/km/courses/", {"q": "ផែនការសម្ងាត់"})) == []
+    assert titles(client.get("/km/courses/", {"q": "ឯកជន"})) == ["វគ្គឯកជន"]
