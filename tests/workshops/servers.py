@@ -72,6 +72,7 @@ def daphne(port: int | None = None, *, redis_url: str | None = None):
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    (ROOT / "var").mkdir(exist_ok=True)
     log = open(ROOT / "var" / f"daphne-test-{port}.log", "w")
     process = subprocess.Popen(  # noqa: S603
         [
