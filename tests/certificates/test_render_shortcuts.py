@@ -83,3 +83,20 @@ def test_markup_that_is_not_xml_is_read_as_html():
     markup = "<!DOCTYPE html><html><body><p>Unclosed <br> tag &nbsp;</body></html>"
     parsed = CertificateHTML.from_markup(markup, base_url=None, url_fetcher=None)
     assert parsed.etree_element.find("body/p") is not None
+
+
+def test_the_qr_png_has_the_modules_segno_draws():
+    """The QR image written here has segno's own pixels: one per module, same colours."""
+    import io
+
+    from PIL import Image
+
+    from certificates import qr
+
+    content = sample_content().qr_content
+    ours = Image.open(io.BytesIO(qr.png(content))).convert("RGB")
+    theirs = io.BytesIO()
+    qr.make(content).save(theirs, kind="png", scale=1, border=0, dark="#1c2430")
+    theirs = Image.open(io.BytesIO(theirs.getvalue())).convert("RGB")
+    assert ours.size == theirs.size == (qr.make(content).symbol_size(scale=1, border=0))
+    assert ImageChops.difference(ours, theirs).getbbox() is None
