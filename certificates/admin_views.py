@@ -22,9 +22,9 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from lms.exports import SafeExportIndexView, SafeExportModelViewSet, field_headings
 
-from . import services
 from .forms import ReissueForm, RevokeForm
 from .models import Certificate, CertificateEvent
+from .services import links, pdfs, revocation
 
 STATUS_COLOURS = {"valid": "success", "revoked": "critical", "awaiting_name": "warning"}
 
@@ -82,7 +82,7 @@ class CertificateInspectView(InspectView):
         user = self.request.user
         context.update(
             events=certificate.events.select_related("actor")[:200],
-            verify_url=services.verify_url(certificate),
+            verify_url=links.verify_url(certificate),
             can_revoke=user.has_perm("certificates.revoke_certificate"),
             can_rerender=user.has_perm("certificates.rerender_certificate"),
             download_url=(
@@ -305,7 +305,7 @@ class RevokeView(_CertificateActionView):
     )
 
     def act(self, data):
-        certificate = services.revoke(self.request.user, self.certificate, reason=data["reason"])
+        certificate = revocation.revoke(self.request.user, self.certificate, reason=data["reason"])
         messages.success(
             self.request, _("Certificate %(code)s revoked.") % {"code": certificate.code}
         )
@@ -325,7 +325,7 @@ class ReissueView(_CertificateActionView):
         return {"name": self.certificate.recipient_name}
 
     def act(self, data):
-        new = services.reissue(
+        new = revocation.reissue(
             self.request.user, self.certificate, name=data["name"], reason=data["reason"]
         )
         messages.success(
@@ -343,7 +343,7 @@ class RerenderView(_ActionMixin, TemplateView):
 
     def post(self, request, pk):
         certificate = get_object_or_404(Certificate, pk=pk)
-        services.request_rerender(request.user, certificate)
+        pdfs.request_rerender(request.user, certificate)
         messages.success(request, _("The PDF is being rendered again."))
         return redirect(reverse("wagtailcertificates:inspect", args=[certificate.pk]))
 
@@ -356,15 +356,15 @@ class RerenderAllView(_ActionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             count=Certificate.objects.filter(status=Certificate.Status.VALID).count(),
-            template_version=services.template_version(),
+            template_version=pdfs.template_version(),
             outdated=Certificate.objects.filter(status=Certificate.Status.VALID)
-            .exclude(template_version=services.template_version())
+            .exclude(template_version=pdfs.template_version())
             .count(),
             **kwargs,
         )
 
     def post(self, request):
-        count = services.request_rerender_all(request.user)
+        count = pdfs.request_rerender_all(request.user)
         messages.success(
             request, _("%(count)s PDFs are queued to be rendered again.") % {"count": count}
         )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from accounts.demo import demo_user
 
-from . import services
 from .models import Certificate, NameConfirmation
+from .services import issuing
 
 
 def _correct_answers(lesson) -> dict:
@@ -54,7 +54,7 @@ def _finish_a_course(learner) -> str | None:
 def seed(stdout) -> None:
     learner = demo_user("learner")
     if not NameConfirmation.objects.filter(user=learner).exists():
-        services.confirm_name(learner, legal_name=learner.legal_name or learner.display_name)
+        issuing.confirm_name(learner, legal_name=learner.legal_name or learner.display_name)
     title = _finish_a_course(learner)
     count = Certificate.objects.filter(recipient=learner).count()
     if title:

@@ -12,8 +12,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from . import document, services
+from . import document
 from .models import Certificate
+from .services import issuing
 
 
 def sample_content(**overrides) -> document.CertificateContent:
@@ -43,4 +44,4 @@ def sample_content(**overrides) -> document.CertificateContent:
 
 def issued_certificate(enrolment) -> Certificate | None:
     """Issue through the service, as the completion signal does."""
-    return services.issue_for(enrolment)
+    return issuing.issue_for(enrolment)

@@ -12,15 +12,15 @@ from __future__ import annotations
 from courses.signals import course_completed
 from mentoring.signals import pair_completed
 
-from . import services
+from .services import issuing
 
 
 def on_course_completed(sender, enrolment, **kwargs):
-    services.issue_for(enrolment)
+    issuing.issue_for(enrolment)
 
 
 def on_pair_completed(sender, pair, **kwargs):
-    services.issue_for_pair(pair)
+    issuing.issue_for_pair(pair)
 
 
 def connect() -> None:

@@ -39,7 +39,7 @@ def _cache_key(number: int) -> str:
 
 
 def list_url(number: int) -> str:
-    from .services import site_url
+    from .services.links import site_url
 
     return site_url() + reverse("verify:status_list", args=[number])
 
@@ -115,7 +115,7 @@ def revoked_positions(number: int) -> list[int]:
 
 def build(number: int) -> dict:
     """The signed status list credential ``number`` as it stands now."""
-    from .services import issuer_url
+    from .services.links import issuer_url
 
     url = list_url(number)
     key = signing.signing_key()

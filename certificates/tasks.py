@@ -24,12 +24,12 @@ RETRY_DELAYS = (30, 120, 600)  # seconds before the 2nd, 3rd, 4th attempt
 
 @task()
 def render_certificate(certificate_id: str, force: bool = False) -> str:
-    from . import services
+    from .services import pdfs
 
     try:
-        certificate = services.render(certificate_id, force=force)
+        certificate = pdfs.render(certificate_id, force=force)
     except Exception as exc:
-        attempts, retry = services.record_render_failure(certificate_id, exc)
+        attempts, retry = pdfs.record_render_failure(certificate_id, exc)
         logger.exception("Rendering certificate %s failed (attempt %s)", certificate_id, attempts)
         if retry:
             _retry(certificate_id, attempts)

@@ -10,15 +10,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import services
 from .forms import NameConfirmationForm
 from .models import Certificate
 from .qr import qr_svg
+from .services import access, issuing, links, pdfs
 
 
 @login_required
 def certificate_list(request):
-    certificates = list(services.certificates_for(request.user))
+    certificates = list(access.certificates_for(request.user))
     preparing = any(
         c.is_valid and c.render_state == Certificate.RenderState.PENDING for c in certificates
     )
@@ -38,10 +38,10 @@ def certificate_list(request):
 
 @login_required
 def certificate_detail(request, pk):
-    certificate = services.get_certificate_for_user(request.user, pk)
+    certificate = access.get_certificate_for_user(request.user, pk)
     context = {"certificate": certificate}
     if certificate.is_valid:
-        share_url = services.verify_url(certificate)
+        share_url = links.verify_url(certificate)
         context.update(share_url=share_url, share_qr=qr_svg(share_url))
     context["preparing"] = (
         certificate.is_valid and certificate.render_state == Certificate.RenderState.PENDING
@@ -51,9 +51,9 @@ def certificate_detail(request, pk):
 
 @login_required
 def certificate_download(request, pk):
-    certificate = services.get_certificate_for_user(request.user, pk)
+    certificate = access.get_certificate_for_user(request.user, pk)
     response = FileResponse(
-        services.open_pdf(certificate),
+        pdfs.open_pdf(certificate),
         as_attachment=True,
         filename=certificate.download_filename,
         content_type="application/pdf",
@@ -67,13 +67,13 @@ def certificate_download(request, pk):
 @require_http_methods(["GET", "POST"])
 def confirm_name(request):
     user = request.user
-    waiting = list(services.pending_confirmations(user))
+    waiting = list(issuing.pending_confirmations(user))
     form = NameConfirmationForm(
         request.POST or None, initial={"legal_name": user.legal_name or user.display_name}
     )
     if request.method == "POST" and form.is_valid():
         try:
-            released = services.confirm_name(user, legal_name=form.cleaned_data["legal_name"])
+            released = issuing.confirm_name(user, legal_name=form.cleaned_data["legal_name"])
         except ValidationError as error:
             if hasattr(error, "error_dict") and "legal_name" in error.error_dict:
                 form.add_error("legal_name", error.error_dict["legal_name"])

@@ -20,10 +20,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from . import credentials, services, signing, status
+from . import credentials, signing, status
 from .credentials import OB_CONTEXT, VC_CONTEXT
 from .forms import CodeLookupForm, PdfCheckForm, too_large_message
-from .models import Certificate
+from .models import Certificate, CertificateSettings
+from .services import links, sealing, verification
 from .uploads import refuse_oversize
 
 RATE_WINDOW_SECONDS = 60
@@ -102,7 +103,7 @@ def verify_index(request):
     form = CodeLookupForm(request.GET if "code" in request.GET else None)
     not_found = False
     if form.is_bound and form.is_valid():
-        certificate = services.find_by_code(form.cleaned_data["code"])
+        certificate = verification.find_by_code(form.cleaned_data["code"])
         if certificate is not None:
             url = reverse("verify:certificate", args=[certificate.token])
             if request.GET.get("lang"):
@@ -147,7 +148,7 @@ def verify_check(request):
     if form.is_valid():
         upload = form.cleaned_data["pdf"]
         data = b"".join(upload.chunks())
-        certificate = services.find_by_pdf_hash(data)
+        certificate = verification.find_by_pdf_hash(data)
         result = "genuine" if certificate is not None else "unknown"
     return render(
         request,
@@ -162,7 +163,7 @@ def verify_check(request):
 @rate_limited("verify")
 def verify_certificate(request, token):
     try:
-        certificate = services.get_public_certificate(token)
+        certificate = verification.get_public_certificate(token)
     except Http404:
         return render(
             request, "certificates/verify_certificate.html", _context(request), status=404
@@ -211,7 +212,7 @@ def _json(data, status=200, **headers) -> HttpResponse:
 def verify_credential(request, token):
     """The signed Open Badges 3.0 credential (200), or why it no longer holds (410)."""
     try:
-        certificate = services.get_public_certificate(token)
+        certificate = verification.get_public_certificate(token)
     except Http404:
         return _json({"error": "not_found"}, status=404)
     if certificate.status == Certificate.Status.AWAITING_NAME or not certificate.credential:
@@ -231,7 +232,7 @@ def _revocation(certificate: Certificate) -> dict:
         "reason": certificate.revoked_reason,
     }
     if certificate.replaced_by_id:
-        body["replacedBy"] = services.credential_url(certificate.replaced_by)
+        body["replacedBy"] = links.credential_url(certificate.replaced_by)
     return body
 
 
@@ -245,8 +246,8 @@ CONTROLLER_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/securit
 @rate_limited("verify")
 def issuer_profile(request):
     """The issuer's profile with its public keys (the ``verificationMethod`` of every proof)."""
-    issuer_id = services.issuer_url()
-    config = services.CertificateSettings.load()
+    issuer_id = links.issuer_url()
+    config = CertificateSettings.load()
     methods = [
         {
             "id": f"{issuer_id}#key-{key.key_id}",
@@ -262,7 +263,7 @@ def issuer_profile(request):
             "id": issuer_id,
             "type": ["Profile"],
             "name": config.issuer_name_en or config.issuer_name_km,
-            "url": services.site_url() + "/",
+            "url": links.site_url() + "/",
             "verificationMethod": methods,
             "assertionMethod": [m["id"] for m in methods],
         }
@@ -285,12 +286,12 @@ def status_list(request, number: int):
 @rate_limited("verify")
 def achievement(request, slug: str):
     """The Open Badges ``Achievement`` an ``achievement.id`` names (as every credential has it)."""
-    certificate = services.certificate_for_achievement(slug)
+    certificate = verification.certificate_for_achievement(slug)
     if certificate is None:
         return _json({"error": "not_found"}, status=404)
     body = {
         "@context": [VC_CONTEXT, OB_CONTEXT],
-        **credentials.build_achievement(services.achievement_facts(certificate)),
+        **credentials.build_achievement(sealing.achievement_facts(certificate)),
     }
     return _json(body, Cache_Control="public, max-age=3600")
 

@@ -9,13 +9,13 @@ from wagtail.permissions import register_permission_policy
 from lms.hooks import NavItem, Panel
 from lms.permissions import ReadOnlyPolicy
 
-from . import services
 from .admin_views import (
     CertificateEventViewSet,
     CertificateViewSet,
     action_urlpatterns,
 )
 from .models import Certificate, CertificateEvent
+from .services import access, issuing, personal_data
 
 register_permission_policy(Certificate, ReadOnlyPolicy(Certificate))
 register_permission_policy(CertificateEvent, ReadOnlyPolicy(CertificateEvent))
@@ -43,12 +43,12 @@ def register_certificate_action_urls():
 def certificates_panel(request):
     if not request.user.is_authenticated:
         return None
-    certificates = list(services.certificates_for(request.user)[:5])
+    certificates = list(access.certificates_for(request.user)[:5])
     return Panel(
         template="certificates/panels/dashboard.html",
         context={
             "certificates": certificates,
-            "awaiting_name": services.pending_confirmations(request.user).exists(),
+            "awaiting_name": issuing.pending_confirmations(request.user).exists(),
         },
         order=300,
     )
@@ -64,9 +64,9 @@ def certificates_nav(request):
 
 @hooks.register("lms_personal_data")
 def certificates_personal_data(user):
-    return ("certificates", services.personal_data(user))
+    return ("certificates", personal_data.personal_data(user))
 
 
 @hooks.register("lms_account_deletion")
 def certificates_account_deletion(user):
-    services.erase_for_deleted_account(user)
+    personal_data.erase_for_deleted_account(user)

@@ -47,6 +47,10 @@ def for_weasyprint():
         _FOR_WEASYPRINT.reset(token)
 
 
+def for_weasyprint_active() -> bool:
+    return _FOR_WEASYPRINT.get()
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str

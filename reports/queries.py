@@ -43,6 +43,8 @@ from courses.models import CoursePage, Enrolment, LessonPage, LessonProgress
 from mentoring.models import CheckIn, MatchingRound, MentoringPair, PairFeedback
 from workshops.models import Attendance, Registration, Workshop
 
+from . import freshness
+
 if TYPE_CHECKING:
     from .filters import ReportFilters
 
@@ -129,6 +131,10 @@ def course_certificates(filters: ReportFilters):
 def course_choices() -> list[tuple[object, str]]:
     """(translation key, title in the admin's language where it exists), by title."""
     language = (get_language() or "km")[:2]
+    return freshness.cached("course-choices", (language,), lambda: _course_choices(language))
+
+
+def _course_choices(language: str) -> list[tuple[object, str]]:
     rows = CoursePage.objects.values_list("translation_key", "title", "locale__language_code")
     titles: dict = {}
     for key, title, code in rows:
@@ -138,7 +144,12 @@ def course_choices() -> list[tuple[object, str]]:
 
 
 def organisation_choices() -> list[tuple[int, str]]:
+    """(id, name in the admin's language where it exists), by name."""
     khmer = (get_language() or "km").startswith("km")
+    return freshness.cached("organisation-choices", (khmer,), lambda: _organisation_choices(khmer))
+
+
+def _organisation_choices(khmer: bool) -> list[tuple[int, str]]:
     rows = Organisation.objects.order_by().values_list("pk", "name_km", "name_en")
     names = [(pk, (km if khmer else en) or en or km) for pk, km, en in rows]
     return sorted(names, key=lambda item: item[1].lower())

@@ -26,7 +26,7 @@ from django.utils.translation import pgettext
 from accounts.geo import province_name
 from accounts.taxonomy import FocusAreaCode, LanguageCode
 
-from . import charts, queries
+from . import charts, freshness, queries
 from . import formatting as fmt
 from .filters import CAMBODIA, ReportFilters, day_start, month_start, today
 from .models import DonorReport
@@ -672,6 +672,20 @@ REPORTS = {
 }
 
 
+def build_report(slug: str, filters: ReportFilters, **options) -> Report:
+    """The report ``slug`` for ``filters`` in the active language, cached per data version.
+
+    Reports are computed from aggregates over the whole platform: once per
+    version of the data (``reports.freshness``), then read from the cache.
+    """
+    language = translation.get_language()
+    return freshness.cached(
+        f"report-{slug}",
+        (filters, language, sorted(options.items()), charts.for_weasyprint_active()),
+        lambda: REPORTS[slug](filters, **options),
+    )
+
+
 # ---------------------------------------------------------------------------
 # The admin home: this month against last month
 # ---------------------------------------------------------------------------
@@ -695,7 +709,14 @@ class MonthFigure:
 
 
 def month_figures(on: datetime.date | None = None) -> list[MonthFigure]:
+    """This month's figures against last month's, cached per data version."""
     on = on or today()
+    return freshness.cached(
+        "month-figures", (on, translation.get_language()), lambda: _month_figures(on)
+    )
+
+
+def _month_figures(on: datetime.date) -> list[MonthFigure]:
     this = month_start(on)
     last = month_start(on, 1)
     following = month_start(datetime.date(this.year, this.month, 28) + datetime.timedelta(days=7))
@@ -777,10 +798,10 @@ def donor_content(report: DonorReport) -> dict:
     """Everything the donor PDF prints, in the report's language (call inside it)."""
     filters = donor_filters(report)
     with charts.for_weasyprint():
-        learning = learning_report(filters)
-        reach = reach_report(filters, small_cells=True)
-        workshops = workshops_report(filters)
-        mentoring = mentoring_report(filters)
+        learning = build_report("learning", filters)
+        reach = build_report("reach", filters, small_cells=True)
+        workshops = build_report("workshops", filters)
+        mentoring = build_report("mentoring", filters)
     headline = [
         *reach.headline[:3],
         *learning.headline[:3],

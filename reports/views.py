@@ -97,12 +97,11 @@ class ReportView(ReportsPermissionMixin, WagtailAdminTemplateMixin, TemplateView
             context = self.get_context_data(report=None)
             return self.render_to_response(context, status=400)
         filters = self.form.filters()
-        build = services.REPORTS[self.report]
         if export in ("csv", "xlsx"):
             kwargs = {"full": True} if self.report == "reach" else {}
-            report = build(filters, **kwargs)
+            report = services.build_report(self.report, filters, **kwargs)
             return self.export(report, filters, request.GET.get("table", ""), export)
-        report = build(filters)
+        report = services.build_report(self.report, filters)
         return self.render_to_response(self.get_context_data(report=report, filters=filters))
 
     def export(self, report, filters: ReportFilters, key: str, kind: str):

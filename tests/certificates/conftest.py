@@ -11,8 +11,8 @@ from django.core.files.storage import storages
 from pypdf import PdfReader
 from wagtail.models import Locale
 
-from certificates import services
 from certificates.models import Certificate
+from certificates.services import issuing, pdfs
 from tests.conftest import login_with_mfa
 
 KHMER_TITLE = "ការគ្រប់គ្រងហិរញ្ញវត្ថុសម្រាប់អង្គការសង្គមស៊ីវិល"
@@ -78,7 +78,7 @@ def make_enrolment(course_page):
 @pytest.fixture
 def confirmed(user):
     """The learner has confirmed the name to print."""
-    services.confirm_name(user, legal_name="Chan Sokha")
+    issuing.confirm_name(user, legal_name="Chan Sokha")
     return user
 
 
@@ -89,7 +89,7 @@ def issue(make_enrolment, django_capture_on_commit_callbacks):
 
     def issue(user, course=None) -> Certificate:
         with django_capture_on_commit_callbacks(execute=True):
-            certificate = services.issue_for(make_enrolment(user, course))
+            certificate = issuing.issue_for(make_enrolment(user, course))
         certificate.refresh_from_db()
         return certificate
 
@@ -149,4 +149,4 @@ def fast_pdf(monkeypatch, request):
             f"%PDF-1.7\n% stand-in for {certificate.code}: {certificate.recipient_name}\n%%EOF\n"
         ).encode()
 
-    monkeypatch.setattr(services, "render_pdf_bytes", render)
+    monkeypatch.setattr(pdfs, "render_pdf_bytes", render)

@@ -18,9 +18,9 @@ INDEX = "/admin/certificates/"
 
 @pytest.fixture
 def second(issue, other_user):
-    from certificates import services
+    from certificates.services import issuing
 
-    services.confirm_name(other_user, legal_name="Keo Dara")
+    issuing.confirm_name(other_user, legal_name="Keo Dara")
     return issue(other_user)
 
 
@@ -34,9 +34,9 @@ def test_list_search_and_filter(admin_client, certificate, second):
 
 
 def test_filter_by_status(admin_client, certificate, second, admin_user):
-    from certificates import services
+    from certificates.services import revocation
 
-    services.revoke(admin_user, second, reason="Duplicate")
+    revocation.revoke(admin_user, second, reason="Duplicate")
     body = admin_client.get(INDEX, {"status": "revoked"}).content.decode()
     assert second.code in body and certificate.code not in body
 

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test import override_settings
 
 from accounts.factories import MembershipFactory, OrganisationFactory
-from certificates import services
 from certificates.models import Certificate, CertificateEvent, RenderedPdf
+from certificates.services import access, issuing, pdfs
 
 from .conftest import ENGLISH_TITLE, KHMER_TITLE, make_course
 
@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_pdf")]
 
 
 def test_issuing_twice_returns_the_same_certificate(certificate, make_enrolment, confirmed):
-    again = services.issue_for(make_enrolment(confirmed))
+    again = issuing.issue_for(make_enrolment(confirmed))
     assert again.pk == certificate.pk
     assert Certificate.objects.count() == 1
     assert RenderedPdf.objects.count() == 1
@@ -45,7 +45,7 @@ def test_first_certificate_waits_for_the_learner_to_confirm_their_name(user, iss
     assert certificate.render_state == Certificate.RenderState.WAITING
     assert not certificate.credential
 
-    released = services.confirm_name(user, legal_name="  Chan   Sokha ")
+    released = issuing.confirm_name(user, legal_name="  Chan   Sokha ")
     assert [c.pk for c in released] == [certificate.pk]
     certificate.refresh_from_db()
     user.refresh_from_db()
@@ -85,7 +85,7 @@ def test_a_failed_render_is_retried_then_shown_as_failed(confirmed, issue, monke
         calls.append(certificate.pk)
         raise OSError("disk full")
 
-    monkeypatch.setattr(services, "render_pdf_bytes", broken)
+    monkeypatch.setattr(pdfs, "render_pdf_bytes", broken)
     certificate = issue(confirmed)
     assert len(calls) == 3
     assert certificate.render_state == Certificate.RenderState.FAILED
@@ -94,14 +94,14 @@ def test_a_failed_render_is_retried_then_shown_as_failed(confirmed, issue, monke
     assert certificate.events.filter(action=CertificateEvent.Action.RENDER_FAILED).count() == 3
 
     monkeypatch.undo()
-    services.render(certificate.pk, force=True)
+    pdfs.render(certificate.pk, force=True)
     certificate.refresh_from_db()
     assert certificate.render_state == Certificate.RenderState.READY
 
 
 @pytest.mark.real_pdf
 def test_a_transient_failure_recovers_on_retry(confirmed, issue, monkeypatch):
-    real = services.render_pdf_bytes
+    real = pdfs.render_pdf_bytes
     attempts = []
 
     def flaky(certificate):
@@ -110,7 +110,7 @@ def test_a_transient_failure_recovers_on_retry(confirmed, issue, monkeypatch):
             raise TimeoutError("font cache busy")
         return real(certificate)
 
-    monkeypatch.setattr(services, "render_pdf_bytes", flaky)
+    monkeypatch.setattr(pdfs, "render_pdf_bytes", flaky)
     certificate = issue(confirmed)
     assert len(attempts) == 2
     assert certificate.render_state == Certificate.RenderState.READY
@@ -121,7 +121,7 @@ def test_rerendering_keeps_old_hashes_genuine(
 ):
     old_hash = certificate.pdf_sha256
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_rerender(admin_user, certificate)
+        pdfs.request_rerender(admin_user, certificate)
     certificate.refresh_from_db()
     assert certificate.render_state == Certificate.RenderState.READY
     assert RenderedPdf.objects.filter(certificate=certificate).count() == 2
@@ -138,7 +138,7 @@ def test_fifty_concurrent_completions_make_one_certificate_and_one_pdf(user, cou
     """The completion hook fired 50 times at once: one row, one render, one file."""
     from courses.factories import EnrolmentFactory
 
-    services.confirm_name(user, legal_name="Chan Sokha")
+    issuing.confirm_name(user, legal_name="Chan Sokha")
     enrolment = EnrolmentFactory(user=user, course=course_page)
     barrier = threading.Barrier(50)
     results, errors = [], []
@@ -146,7 +146,7 @@ def test_fifty_concurrent_completions_make_one_certificate_and_one_pdf(user, cou
     def complete():
         try:
             barrier.wait(timeout=30)
-            results.append(services.issue_for(enrolment).pk)
+            results.append(issuing.issue_for(enrolment).pk)
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
         finally:
@@ -196,15 +196,15 @@ def test_a_completed_mentoring_pair_earns_both_organisations_a_certificate(
     assert received.title_en == "Khmer Rights Advocacy Centre"
     assert received.render_state == "ready"
     # Members of the organisation see it; others do not.
-    assert list(services.certificates_for(user)) == [received]
-    assert not services.certificates_for(other_user).exists()
+    assert list(access.certificates_for(user)) == [received]
+    assert not access.certificates_for(other_user).exists()
 
 
 def test_a_course_without_certificates_issues_none(confirmed, issue):
     course = make_course("វគ្គខ្លី", "Taster session", awards_certificate=False)
     from courses.factories import EnrolmentFactory
 
-    assert services.issue_for(EnrolmentFactory(user=confirmed, course=course)) is None
+    assert issuing.issue_for(EnrolmentFactory(user=confirmed, course=course)) is None
     assert not Certificate.objects.exists()
 
 
@@ -219,7 +219,7 @@ def test_the_english_and_khmer_course_earn_one_certificate(confirmed, issue, cou
     through_english = Enrolment(
         pk=99, user=confirmed, course=english, course_key=course_page.translation_key
     )
-    assert services.issue_for(through_english).pk == first.pk
+    assert issuing.issue_for(through_english).pk == first.pk
 
 
 def test_the_course_completed_signal_issues_a_certificate(

@@ -8,8 +8,8 @@ import json
 import pytest
 from django.test import override_settings
 
-from certificates import services
 from certificates.models import Certificate
+from certificates.services import pdfs, revocation
 
 from .conftest import ENGLISH_TITLE, pdf_bytes
 
@@ -96,7 +96,7 @@ def test_being_prepared_then_ready(user_client, confirmed, issue):
     assert f"/{certificate.pk}/download/" not in body
     assert user_client.get(f"/en/certificates/{certificate.pk}/download/").status_code == 404
 
-    services.render(certificate.pk)
+    pdfs.render(certificate.pk)
     body = user_client.get(LIST).content.decode()
     assert f"/{certificate.pk}/download/" in body
     assert 'http-equiv="refresh"' not in body
@@ -106,7 +106,7 @@ def test_revoked_certificate_points_to_its_replacement(
     user_client, certificate, admin_user, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        new = services.reissue(admin_user, certificate, name="Chan Sokha Srey")
+        new = revocation.reissue(admin_user, certificate, name="Chan Sokha Srey")
     body = user_client.get(f"/en/certificates/{certificate.pk}/").content.decode()
     assert "Revoked" in body
     assert f"/en/certificates/{new.pk}/" in body

@@ -95,9 +95,9 @@ def test_qr_code_decodes_to_the_verification_url(certificate, pdf):
 def test_names_are_text_and_make_the_renderer_fetch_nothing(user, issue, monkeypatch):
     """Markup and CSS in a name are printed literally; only our own files are read."""
     hostile = "<img src=x> url(file:///etc/passwd)"
-    from certificates import services
+    from certificates.services import issuing, links
 
-    services.confirm_name(user, legal_name=hostile)
+    issuing.confirm_name(user, legal_name=hostile)
     renderer = rendering.CertificateRenderer()  # fresh: every fetch, fonts included, is recorded
     monkeypatch.setattr(rendering, "get_renderer", lambda: renderer)
     certificate = issue(user)
@@ -110,7 +110,7 @@ def test_names_are_text_and_make_the_renderer_fetch_nothing(user, issue, monkeyp
     assets = {
         f"{rendering.ASSETS_DIR.as_uri()}/{name}" for name in ("ornaments.svg", "diamond.svg")
     }
-    qr_image = {qr.image_url(services.qr_content(certificate))}
+    qr_image = {qr.image_url(links.qr_content(certificate))}
     assert fetched == assets | qr_image | {face.url for face in fonts.FACES}
 
 

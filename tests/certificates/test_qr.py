@@ -15,9 +15,10 @@ import pytest
 import zxingcpp
 from PIL import ImageFilter
 
-from certificates import credentials, document, qr, rendering, services, signing
+from certificates import credentials, document, qr, rendering, signing
 from certificates.encoding import b64url
 from certificates.factories import sample_content
+from certificates.services import issuing, links
 
 from .pdf_helpers import page_image
 from .test_layout import KHMER, LATIN, text_of
@@ -135,11 +136,11 @@ def test_the_control_the_texts_in_utf8_made_a_symbol_that_fails_the_same_photogr
 def test_an_issued_certificates_qr_carries_its_url_and_a_payload_that_verifies(
     user, make_enrolment, django_capture_on_commit_callbacks, fast_pdf
 ):
-    services.confirm_name(user, legal_name="ស្រីមុំ ចាន់ថាវី")
+    issuing.confirm_name(user, legal_name="ស្រីមុំ ចាន់ថាវី")
     with django_capture_on_commit_callbacks(execute=True):
-        certificate = services.issue_for(make_enrolment(user))
+        certificate = issuing.issue_for(make_enrolment(user))
     certificate.refresh_from_db()
-    content = services.qr_content(certificate)
+    content = links.qr_content(certificate)
     assert qr.version(content) <= 10
     claims = credentials.verify_payload(content, signing.public_keys())
     assert claims.matches("ស្រីមុំ ចាន់ថាវី", certificate.title_en)

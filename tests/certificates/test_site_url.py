@@ -33,8 +33,8 @@ def test_make_run_on_another_port_points_every_link_at_it():
         [
             sys.executable,
             "-c",
-            "import django; django.setup(); from certificates import services; "
-            "print(services.issuer_url())",
+            "import django; django.setup(); from certificates.services import links; "
+            "print(links.issuer_url())",
         ],
         cwd=ROOT,
         capture_output=True,

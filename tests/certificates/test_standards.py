@@ -14,8 +14,9 @@ import json
 
 import pytest
 
-from certificates import credentials, services, signing
+from certificates import credentials, signing
 from certificates.encoding import b64url_decode
+from certificates.services import issuing, revocation
 
 from .conftest import pdf_bytes
 from .pdf_helpers import attachments
@@ -56,7 +57,7 @@ def test_after_a_revocation_the_status_list_says_revoked(
     embedded = json.loads(attachments(pdf_bytes(certificate))["credential.json"])
     before = published(client, embedded)
     with django_capture_on_commit_callbacks(execute=True):
-        services.revoke(admin_user, certificate, reason="Issued in error.")
+        revocation.revoke(admin_user, certificate, reason="Issued in error.")
     after = published(client, embedded)
     assert after != before  # the cached list was rebuilt
     result = dbz_verify(embedded, after)
@@ -69,7 +70,7 @@ def test_a_reissue_flips_the_old_certificates_bit_only(
 ):
     published(client, json.loads(certificate.credential))  # the list is cached before
     with django_capture_on_commit_callbacks(execute=True):
-        new = services.reissue(admin_user, certificate, name="Chan Sokha Vannak")
+        new = revocation.reissue(admin_user, certificate, name="Chan Sokha Vannak")
     old_credential = json.loads(certificate.credential)
     new_credential = json.loads(new.credential)
     assert dbz_verify(old_credential, published(client, old_credential))["status"]["revoked"]
@@ -95,7 +96,7 @@ def test_the_status_list_is_a_signed_bitstring_at_a_stable_url(
     assert entry["type"] == "BitstringStatusListEntry" and entry["statusPurpose"] == "revocation"
     path = entry["statusListCredential"].removeprefix("https://academy.example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        services.revoke(admin_user, certificate, reason="Issued in error.")
+        revocation.revoke(admin_user, certificate, reason="Issued in error.")
     response = client.get(path)
     assert "max-age" in response["Cache-Control"]
     status_list = response.json()
@@ -176,7 +177,7 @@ def test_a_mentoring_credential_passes_both_checks(client, db):
     from mentoring.factories import MentoringPairFactory
 
     pair = MentoringPairFactory()
-    for certificate in services.issue_for_pair(pair):
+    for certificate in issuing.issue_for_pair(pair):
         certificate.refresh_from_db()
         credential = json.loads(certificate.credential)
         assert schema_errors(credential) == []

@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from certificates import credentials, services
+from certificates import credentials, signing
 from certificates.encoding import b58decode, b64url, b64url_decode
+from certificates.services import links, revocation
 from certificates.signing import PublicKey
 
 from .conftest import ENGLISH_TITLE, KHMER_TITLE, pdf_bytes
@@ -46,7 +47,7 @@ def test_the_page_speaks_khmer_by_default_and_english_on_request(client, certifi
 
 
 def test_revoked_certificate_says_so_with_date_and_reason(client, certificate, admin_user):
-    services.revoke(admin_user, certificate, reason="Completed by someone else.")
+    revocation.revoke(admin_user, certificate, reason="Completed by someone else.")
     body = client.get(verify_path(certificate) + "?lang=en").content.decode()
     assert "This certificate has been revoked" in body
     assert "Completed by someone else." in body
@@ -210,7 +211,7 @@ def test_json_credential_fails_after_one_byte_changes(client, certificate):
 
 
 def test_revoked_credential_answers_gone_with_the_reason(client, certificate, admin_user):
-    services.revoke(admin_user, certificate, reason="Issued in error.")
+    revocation.revoke(admin_user, certificate, reason="Issued in error.")
     response = client.get(f"/verify/{certificate.token}.json")
     assert response.status_code == 410
     body = response.json()
@@ -242,7 +243,7 @@ def test_offline_check_proves_the_issuer_and_says_the_status_is_unknown(
     whether it was revoked is unknown offline: it says so and exits 3, not "VALID"."""
     key_file = tmp_path / "issuer.pem"
     key_file.write_bytes(client.get("/verify/public-key.pem").content)
-    qr = services.qr_content(certificate)
+    qr = links.qr_content(certificate)
     code, text = offline(
         qr, "--public-key", str(key_file), "--name", "Chan Sokha", "--title", ENGLISH_TITLE
     )
@@ -256,21 +257,21 @@ def test_offline_check_reads_revocation_from_a_saved_status_list(
     certificate, tmp_path, client, admin_user, django_capture_on_commit_callbacks
 ):
     """Given a copy of the status list, it knows: not revoked (0), then revoked (1)."""
-    qr = services.qr_content(certificate)
+    qr = links.qr_content(certificate)
     path = json.loads(certificate.credential)["credentialStatus"]["statusListCredential"]
     saved = tmp_path / "status.json"
     saved.write_bytes(client.get(path.removeprefix("https://academy.example.org")).content)
     code, text = offline(qr, "--status-list", str(saved))
     assert code == 0 and "NOT REVOKED" in text
     with django_capture_on_commit_callbacks(execute=True):
-        services.revoke(admin_user, certificate, reason="Issued in error.")
+        revocation.revoke(admin_user, certificate, reason="Issued in error.")
     saved.write_bytes(client.get(path.removeprefix("https://academy.example.org")).content)
     code, text = offline(qr, "--status-list", str(saved))
     assert code == 1 and "REVOKED" in text and "NOT REVOKED" not in text
 
 
 def test_offline_check_refuses_another_name_and_any_altered_byte(certificate):
-    qr = services.qr_content(certificate)
+    qr = links.qr_content(certificate)
     code, text = offline(qr, "--name", "Someone Else", "--title", ENGLISH_TITLE)
     assert code == 1 and "NOT MATCHING" in text
     url, _, payload = qr.partition("#")
@@ -280,13 +281,13 @@ def test_offline_check_refuses_another_name_and_any_altered_byte(certificate):
         code, text = offline(f"{url}#{prefix}.{flipped}")
         assert code == 1 and "NOT GENUINE" in text
     other_token = url.replace(certificate.token, "A" * len(certificate.token))
-    claims = credentials.verify_payload(f"{other_token}#{payload}", services.signing.public_keys())
+    claims = credentials.verify_payload(f"{other_token}#{payload}", signing.public_keys())
     assert not claims.matches("Chan Sokha", ENGLISH_TITLE)  # moved to another URL
 
 
 def test_version_1_payloads_printed_earlier_still_verify(certificate):
     """QR codes printed with the first format (texts in UTF-8) keep verifying."""
-    key = services.signing.signing_key()
+    key = signing.signing_key()
     message = (
         bytes([1, 20])
         + b64url_decode(certificate.token)
@@ -299,7 +300,7 @@ def test_version_1_payloads_printed_earlier_still_verify(certificate):
         + b"Title"
     )
     payload = f"CSOA1.{b64url(message)}.{b64url(key.sign(message))}"
-    claims = credentials.verify_payload(payload, services.signing.public_keys())
+    claims = credentials.verify_payload(payload, signing.public_keys())
     assert claims.version == 1 and claims.name == "Chan Sokha" and claims.code == certificate.code
 
 

@@ -300,7 +300,7 @@ def _png(colour=(40, 120, 90)) -> ImageFile:
 def build_content(editor) -> Content:
     """Pages of every type, media, and a record in every admin listing."""
     from accounts.factories import MembershipFactory, OrganisationFactory, UserFactory
-    from certificates import services as certificate_services
+    from certificates.services import issuing
     from courses.factories import (
         EnrolmentFactory,
         home_page,
@@ -469,8 +469,8 @@ def build_content(editor) -> Content:
         attended=True,
     )
     enrolment = EnrolmentFactory(user=learner, course=course)
-    certificate_services.confirm_name(learner, legal_name="ចាន់ សុខា")
-    certificate = certificate_services.issue_for(enrolment)
+    issuing.confirm_name(learner, legal_name="ចាន់ សុខា")
+    certificate = issuing.issue_for(enrolment)
     content.objects.update(workshop=workshop, enrolment=enrolment, certificate=certificate)
     # As if edited in the admin: every revision and publication has its author.
     Revision.objects.filter(user=None).update(user=editor)

@@ -37,9 +37,9 @@ def khmer_admin(client, khmer_editor):
 @pytest.fixture
 def fast_pdf(monkeypatch):
     """Certificates are issued without WeasyPrint: this test reads admin pages."""
-    from certificates import services
+    from certificates.services import pdfs
 
-    monkeypatch.setattr(services, "render_pdf_bytes", lambda certificate: b"%PDF-1.7\n%%EOF\n")
+    monkeypatch.setattr(pdfs, "render_pdf_bytes", lambda certificate: b"%PDF-1.7\n%%EOF\n")
 
 
 @pytest.fixture

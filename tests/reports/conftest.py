@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.conftest import login_with_mfa
+from tests.conftest import ensure_baseline_data, login_with_mfa
 
 PP = ZoneInfo("Asia/Phnom_Penh")
 RANGE = "start=2025-01-01&end=2025-03-31"
@@ -293,6 +294,26 @@ def build_world(suffix: str = "") -> World:
     return world
 
 
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The platform, built once per test module in a transaction rolled back at its end.
+
+    Building it (a page tree, people, workshops, pairs) is most of a report
+    test's time. Each test still runs in its own savepoint inside this
+    transaction (pytest-django's ``db``), so whatever a test changes is
+    undone before the next one.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            ensure_baseline_data()
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(module_world, db):
+    return module_world

@@ -198,7 +198,7 @@ def _mentoring(world: World) -> None:
 
 
 def _courses(world: World) -> None:
-    from certificates import services as certificates
+    from certificates.services import issuing, pdfs
     from courses import factories, services
 
     world.public.catalogue = factories.catalogue_page()
@@ -216,14 +216,14 @@ def _courses(world: World) -> None:
         (world.own, world.users["owner"]),
         (world.rival, world.users["other_org"]),
     ):
-        certificates.confirm_name(person, legal_name=person.display_name)
+        issuing.confirm_name(person, legal_name=person.display_name)
         side.enrolment = services.enrol(person, world.public.course)
         side.attempt, _completed = services.submit_quiz(
             person, world.public.lesson, world.public.quiz_answer
         )
         side.enrolment.refresh_from_db()
-        side.certificate = certificates.issue_for(side.enrolment)
-        certificates.render(side.certificate.pk)
+        side.certificate = issuing.issue_for(side.enrolment)
+        pdfs.render(side.certificate.pk)
         side.certificate.refresh_from_db()
         assert side.certificate.is_ready, side.certificate.status
 
@@ -255,11 +255,11 @@ def build_world() -> World:
     """Create the world in the current transaction (the caller rolls it back)."""
     import pytest
 
-    from certificates import services as certificate_services
+    from certificates.services import pdfs as certificate_pdfs
 
     world = World()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(certificate_services, "render_pdf_bytes", stand_in_pdf)
+        patch.setattr(certificate_pdfs, "render_pdf_bytes", stand_in_pdf)
         _people(world)
         _organisations(world)
         _mentoring(world)

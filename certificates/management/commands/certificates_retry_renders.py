@@ -8,8 +8,8 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
-from certificates import services
 from certificates.models import Certificate
+from certificates.services import pdfs
 
 
 class Command(BaseCommand):
@@ -20,11 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--failed", action="store_true", help="Also retry failed renders.")
 
     def handle(self, *args, minutes, failed, **options):
-        count = services.requeue_stale(datetime.timedelta(minutes=minutes))
+        count = pdfs.requeue_stale(datetime.timedelta(minutes=minutes))
         if failed:
             for certificate in Certificate.objects.filter(
                 status=Certificate.Status.VALID, render_state=Certificate.RenderState.FAILED
             ):
-                services.enqueue_render(certificate, force=True)
+                pdfs.enqueue_render(certificate, force=True)
                 count += 1
         self.stdout.write(f"Re-enqueued {count} certificate renders.")
