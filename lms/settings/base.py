@@ -412,6 +412,9 @@ STORAGES = {
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        # Static files are public and the proxy serves them (README): readable by
+        # all, whatever FILE_UPLOAD_PERMISSIONS keeps uploads to.
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
