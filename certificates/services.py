@@ -36,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import credentials, document, fonts, signing
+from . import credentials, document, fonts, notices, signing
 from .models import (
     Certificate,
     CertificateEvent,
@@ -245,9 +245,12 @@ def _issue(award: Award) -> tuple[Certificate, bool]:
                     ),
                 )
                 _record(certificate, Action.ISSUED)
-                if not waiting:
+                if waiting:
+                    notices.awaiting_name(certificate)
+                else:
                     _seal(certificate)
                     enqueue_render(certificate)
+                    notices.issued(certificate)
         except IntegrityError:
             # Another call won the race for this award (or, rarely, the random
             # code collided): look again.
@@ -365,6 +368,7 @@ def confirm_name(user: User, *, legal_name: str) -> list[Certificate]:
         _record(certificate, Action.NAME_CONFIRMED, actor=user)
         _seal(certificate)
         enqueue_render(certificate)
+        notices.issued(certificate)
     return released
 
 
@@ -715,6 +719,7 @@ def revoke(user: User, certificate: Certificate, *, reason: str) -> Certificate:
     )
     _record(certificate, Action.REVOKED, actor=user, note=reason)
     status_changed(certificate)
+    notices.revoked(certificate)
     return certificate
 
 
@@ -772,6 +777,7 @@ def reissue(user: User, certificate: Certificate, *, name: str, reason: str = ""
     _record(new, Action.ISSUED, actor=user, note=f"Replaces {old.code}")
     _seal(new)
     enqueue_render(new)
+    notices.reissued(new)
     return new
 
 
