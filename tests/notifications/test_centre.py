@@ -95,7 +95,7 @@ def test_mark_all_read_is_a_post_with_csrf(english_reader):
     assert browser.get("/en/notices/read/").status_code == 405
     assert Notice.objects.filter(read_at__isnull=True).count() == 4
 
-    page = browser.get("/en/preferences/".replace("preferences", "dashboard"))
+    page = browser.get("/en/notices/")
     token = page.cookies["csrftoken"].value
     response = browser.post("/en/notices/read/", {"csrfmiddlewaretoken": token})
     assert response.status_code == 302 and response["Location"] == "/en/notices/"
