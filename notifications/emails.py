@@ -39,6 +39,7 @@ def absolute(url: str) -> str:
 def _common_context(user) -> dict:
     return {
         "recipient": user,
+        "language": translation.get_language(),
         "site_url": settings.SITE_URL.rstrip("/"),
         "preferences_url": absolute(reverse("notifications:preferences")),
         "centre_url": absolute(reverse("notifications:list")),
