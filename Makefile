@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_WORKERS ?= auto
 # Links in e-mails, PDFs and QR codes point at the port served (unless SITE_URL is set).
 RUN_SITE_URL = $(or $(SITE_URL),http://127.0.0.1:$(PORT))
-APPS := accounts courses workshops mentoring certificates reports
+APPS := accounts courses workshops mentoring certificates reports notifications
 
 .PHONY: install run test lint format check messages bench worker clean
 

@@ -1,26 +1,46 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
+from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import translate_url
+from django.utils import translation
 
 from lms.mail import queue_email, subject_with_prefix
 
 from . import mfa_secrets
+from .models import User
 
 #: The ways of signing in that count as a first factor (allauth's record names).
 FIRST_FACTORS = ("password", "code", "password_reset")
 
 
+def language_for(email: str, context: dict) -> str:
+    """The language of the person an account e-mail goes to: theirs when the address is
+    known (a sign-in code, a verification, a security notice), the page's otherwise."""
+    user = context.get("user")
+    if not getattr(user, "pk", None):
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            address = (
+                EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+            )
+            user = address.user if address else None
+    language = getattr(user, "preferred_language", "") or ""
+    return language or translation.get_language() or settings.LANGUAGE_CODE
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """Render now, in the request's language; send (sealed) from a background task."""
+        """Render now, in the recipient's language; send (sealed) from a background task."""
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
-        message = self.render_mail(template_prefix, email, ctx)
+        with translation.override(language_for(email, ctx)):
+            message = self.render_mail(template_prefix, email, ctx)
         html = next(
             (
                 content
@@ -36,6 +56,13 @@ class AccountAdapter(DefaultAccountAdapter):
             html=html,
             from_email=message.from_email,
             headers=dict(message.extra_headers),
+        )
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        """Security e-mails (password changed, e-mail added, MFA changed) always go, by
+        e-mail, in the person's language (``send_mail`` reads it from ``user``)."""
+        super().send_notification_mail(
+            template_prefix, user, {"user": user, **(context or {})}, email
         )
 
     def format_email_subject(self, subject: str) -> str:

@@ -6,25 +6,21 @@ call these; other apps call them too (never the models directly).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms import hooks
 from lms.mail import send_templated_email
 from lms.sealed import digests
+from notifications.services import notify, per_language
 
-from .models import FocusArea, Invitation, Membership, Organisation
-
-if TYPE_CHECKING:
-    from .models import User
-
+from .models import FocusArea, Invitation, Membership, Organisation, User
 
 # ---------------------------------------------------------------------------
 # Access helpers: fetch a private object for a user, or 404.
@@ -170,6 +166,7 @@ def invite_member(
         invitation = Invitation.objects.create(
             organisation=organisation, email=email, role=role, invited_by=user
         )
+    invited = User.objects.filter(email__iexact=email, is_active=True).first()
     send_templated_email(
         "accounts/email/invitation",
         to=[email],
@@ -180,7 +177,24 @@ def invite_member(
             "inviter": user,
         },
         request=request,
+        language=invited.preferred_language if invited else None,
     )
+    if invited is not None:
+        params = {
+            "inviter": user.display_name,
+            "organisation": per_language(organisation.name_km, organisation.name_en),
+        }
+        invitation_id, invited_id = invitation.pk, invited.pk
+        transaction.on_commit(
+            lambda: notify(
+                "organisation_invitation",
+                [invited_id],
+                event=f"invitation:{invitation_id}",
+                about=f"accounts.invitation:{invitation_id}",
+                params=params,
+                url=reverse("accounts:organisation_list"),
+            )
+        )
     return invitation
 
 
@@ -231,6 +245,19 @@ def accept_invitation(user: User, invitation: Invitation) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return membership
+
+
+def representative_ids(organisation_id: int) -> list[int]:
+    """The ids of the active representatives of an organisation, in one query."""
+    return list(
+        Membership.objects.filter(
+            organisation_id=organisation_id,
+            role=Membership.Role.REPRESENTATIVE,
+            user__is_active=True,
+        )
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
 
 
 def _representative_count(organisation: Organisation) -> int:

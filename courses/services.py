@@ -77,6 +77,16 @@ def enrolled_course_keys(user: User):
     return Enrolment.objects.for_user(user).values("course_key")
 
 
+def enrolled_user_ids(course: CoursePage) -> list[int]:
+    """The ids of the people enrolled in ``course`` or any of its translations."""
+    return list(
+        Enrolment.objects.filter(course_key=course.translation_key)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
 def get_live_course(course_id: int) -> CoursePage:
     try:
         return CoursePage.listable().get(pk=course_id)

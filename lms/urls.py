@@ -44,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("workshops/", include("workshops.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("certificates/", include("certificates.urls")),
+    path("notices/", include("notifications.urls")),
     # Wagtail's front-end login (where private pages send visitors) signs in
     # with a password alone: no MFA, no rate limit, no e-mail verification.
     # It goes to allauth instead, and shared page passwords are turned off.

@@ -1,6 +1,7 @@
 """Workshops in the Wagtail admin, and the hooks the site shell calls."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -57,12 +58,21 @@ class WorkshopEditView(_ThroughServices, generic.EditView):
         return workshop
 
 
+class WorkshopDeleteView(generic.DeleteView):
+    def delete_action(self):
+        """Cancel through the service, so those registered are told."""
+        with transaction.atomic():
+            log(self.object, "wagtail.delete", user=self.request.user)
+            services.cancel_workshop(self.request.user, self.object)
+
+
 class WorkshopViewSet(SafeExportModelViewSet):
     model = Workshop
     icon = "date"
     menu_label = _("Workshops")
     add_view_class = WorkshopCreateView
     edit_view_class = WorkshopEditView
+    delete_view_class = WorkshopDeleteView
     list_display = ["title", "starts_at", "host", "audience", "status", "capacity"]
     list_filter = ["status", "audience", "starts_at"]
     search_fields = ["title_km", "title_en", "description_km", "description_en"]

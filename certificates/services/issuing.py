@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import notices
 from ..models import Certificate, CertificateSettings, NameConfirmation, new_code
 from .audit import Action, record
 from .pdfs import enqueue_render
@@ -123,9 +124,12 @@ def _issue(award: Award) -> tuple[Certificate, bool]:
                     ),
                 )
                 record(certificate, Action.ISSUED)
-                if not waiting:
+                if waiting:
+                    notices.awaiting_name(certificate)
+                else:
                     seal(certificate)
                     enqueue_render(certificate)
+                    notices.issued(certificate)
         except IntegrityError:
             # Another call won the race for this award (or, rarely, the random
             # code collided): look again.
@@ -243,6 +247,7 @@ def confirm_name(user: User, *, legal_name: str) -> list[Certificate]:
         record(certificate, Action.NAME_CONFIRMED, actor=user)
         seal(certificate)
         enqueue_render(certificate)
+        notices.issued(certificate)
     return released
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import notices
 from ..models import Certificate
 from .access import can_revoke
 from .audit import Action, record
@@ -39,6 +40,7 @@ def revoke(user: User, certificate: Certificate, *, reason: str) -> Certificate:
     )
     record(certificate, Action.REVOKED, actor=user, note=reason)
     status_changed(certificate)
+    notices.revoked(certificate)
     return certificate
 
 
@@ -96,4 +98,5 @@ def reissue(user: User, certificate: Certificate, *, name: str, reason: str = ""
     record(new, Action.ISSUED, actor=user, note=f"Replaces {old.code}")
     seal(new)
     enqueue_render(new)
+    notices.reissued(new)
     return new

@@ -69,6 +69,7 @@ LOCAL_APPS = [
     "mentoring",
     "certificates",
     "reports",
+    "notifications",
 ]
 
 INSTALLED_APPS = DJANGO_APPS + LOCAL_APPS + THIRD_PARTY_APPS
@@ -164,6 +165,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "lms.context_processors.site",
+                "notifications.context_processors.unread_notices",
             ],
         },
     },
@@ -282,6 +284,9 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Security e-mails (password changed or set, an address added or removed, MFA
+# changed) always go, in the person's language (accounts.adapters).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_FORMS = {"request_login_code": "accounts.login_forms.RequestLoginCodeForm"}
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True

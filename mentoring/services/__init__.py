@@ -51,7 +51,7 @@ from .listings import (
     save_request,
     withdraw_conflict,
 )
-from .notifications import notify, notify_pairs
+from .notifications import notify, notify_due_check_ins, notify_pairs
 from .pair_work import (
     MAX_RESOURCE_BYTES,
     RESOURCE_EXTENSIONS,
@@ -113,6 +113,7 @@ __all__ = [
     "is_pair_mentor",
     "member_sides",
     "notify",
+    "notify_due_check_ins",
     "notify_pairs",
     "offer_input",
     "offer_load",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from accounts.models import Membership
 from lms.hooks import WorkshopAudience
 from workshops import services as workshop_services
 from workshops.models import Workshop
@@ -221,7 +222,20 @@ def schedule_pair_workshop(user: User, pair: MentoringPair, **data) -> Workshop:
         raise PermissionDenied
     workshop = workshop_services.schedule_audience_workshop(user, Workshop.Audience.PAIR, **data)
     PairWorkshop.objects.create(pair=pair, workshop=workshop)
+    transaction.on_commit(
+        lambda: workshop_services.announce_workshop(workshop, _pair_member_ids(pair))
+    )
     return workshop
+
+
+def _pair_member_ids(pair: MentoringPair) -> list[int]:
+    """Everyone in either organisation of the pair."""
+    return list(
+        Membership.objects.filter(organisation_id__in=[pair.mentee_id, pair.mentor_id])
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
 
 
 def _member_pairs(user: User):

@@ -64,11 +64,21 @@ from django.urls import resolve
 from django.utils import timezone, translation
 
 from lms.slugs import PATH_SEGMENT
+from notifications import kinds as notice_kinds
 from tests.support.urls import http_endpoints, websocket_endpoints
 from tests.support.world import ROLES, build_world
 
 ANON, OWNER, OTHER, OTHER_ORG, EDITOR, STAFF = ROLES
-LOCAL_APPS = ("lms", "accounts", "courses", "workshops", "mentoring", "certificates", "reports")
+LOCAL_APPS = (
+    "lms",
+    "accounts",
+    "courses",
+    "workshops",
+    "mentoring",
+    "certificates",
+    "reports",
+    "notifications",
+)
 
 
 # ---------------------------------------------------------------------------
@@ -336,6 +346,7 @@ MENTORING_STATE = rows(
     "mentoring.PairFeedback",
     "mentoring.PairWorkshop",
 )
+NOTICES_STATE = rows("notifications.Notice", "notifications.Preference")
 CERTIFICATES_STATE = rows("certificates.Certificate", "certificates.CertificateEvent")
 ROUNDS_STATE = rows("mentoring.MatchingRound", "mentoring.MatchProposal")
 
@@ -871,6 +882,20 @@ MATRIX: dict[str, Row] = {
         objects=True,
     ),
     # --- certificates -------------------------------------------------------------
+    # --- notifications ------------------------------------------------------------
+    # Everyone in the world has an unread notice: opening the centre reads it.
+    "notices/": Row(get=signed_in(OK_CHANGED), state=NOTICES_STATE),
+    "notices/read/": Row(
+        get=signed_in(NOT_ALLOWED),
+        post=signed_in(DONE),
+        state=NOTICES_STATE,
+    ),
+    "notices/preferences/": Row(
+        get=signed_in(OK),
+        post=signed_in(DONE),
+        data=lambda w: {kind.key: "digest" for kind in notice_kinds.KINDS},
+        state=NOTICES_STATE,
+    ),
     "certificates/": SIGNED_IN_PAGE,
     "certificates/confirm-name/": Row(
         get=signed_in(OK),

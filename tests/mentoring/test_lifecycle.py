@@ -50,8 +50,8 @@ def test_pair_becomes_active_when_both_sides_accept(
     assert pair.activated_at is not None
     recipients = {m.to[0]: m for m in mail.outbox}
     assert set(recipients) == {"mentee-rep@example.org", "mentor-rep@example.org"}
-    assert "can start" in recipients["mentor-rep@example.org"].subject
-    assert "can start" not in recipients["mentee-rep@example.org"].subject  # Khmer
+    assert "accepted the mentoring match" in recipients["mentor-rep@example.org"].subject
+    assert "accepted the mentoring match" not in recipients["mentee-rep@example.org"].subject
     assert f"/km/mentoring/pairs/{pair.pk}/" in recipients["mentee-rep@example.org"].body
     assert f"/en/mentoring/pairs/{pair.pk}/" in recipients["mentor-rep@example.org"].body
 

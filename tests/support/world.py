@@ -251,6 +251,16 @@ def _workshops(world: World) -> None:
         )
 
 
+def _notices(world: World) -> None:
+    """An unread notice for everyone: opening the centre or "mark all read" changes it."""
+    from notifications.models import Notice
+
+    for key, user in world.users.items():
+        Notice.objects.create(
+            recipient=user, kind="certificate_issued", event=f"world:{key}", params={"title": key}
+        )
+
+
 def build_world() -> World:
     """Create the world in the current transaction (the caller rolls it back)."""
     import pytest
@@ -265,6 +275,7 @@ def build_world() -> World:
         _mentoring(world)
         _courses(world)
         _workshops(world)
+        _notices(world)
     _clients(world)
     world.now = timezone.now()
     world.soon = (timezone.localtime() + datetime.timedelta(days=3)).replace(microsecond=0)

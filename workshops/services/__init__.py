@@ -42,6 +42,7 @@ from .attendance import (
 )
 from .calendar import calendar_feed_for, feed_workshops, get_feed_user, reset_calendar_feed
 from .lifecycle import end_workshop, end_workshop_automatically, housekeeping, start_workshop
+from .notices import announce_workshop
 from .personal_data import erase_personal_data, export_personal_data
 from .registration import is_registered, register, unregister
 from .room.actions import (
@@ -87,6 +88,7 @@ from .scheduling import (
     AUTO_END_GRACE,
     REMINDER_OFFSETS,
     WORKSHOP_FIELDS,
+    cancel_workshop,
     schedule_audience_workshop,
     schedule_background_tasks,
     schedule_workshop,
@@ -95,6 +97,8 @@ from .scheduling import (
 )
 
 __all__ = [
+    "announce_workshop",
+    "cancel_workshop",
     "AUTO_END_GRACE",
     "ERROR_MESSAGES",
     "MAX_OPTION_LENGTH",

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms import hooks
-from lms.mail import send_templated_email
 
 from ..models import Registration, Workshop
+from . import notices
 from .access import can_schedule, is_host
 
 if TYPE_CHECKING:
@@ -73,6 +73,7 @@ def _save_new(workshop: Workshop, co_hosts, invitees) -> Workshop:
     workshop.co_hosts.set(co_hosts)
     workshop.invitees.set(invitees)
     transaction.on_commit(lambda: schedule_background_tasks(workshop))
+    transaction.on_commit(lambda: notices.announce_scheduled(workshop))
     return workshop
 
 
@@ -111,7 +112,29 @@ def update_workshop(
         # Reminders already sent were for the old time; send again for the new one.
         workshop.registrations.update(reminded_24h_at=None, reminded_1h_at=None)
         transaction.on_commit(lambda: schedule_background_tasks(workshop))
+        transaction.on_commit(lambda: notices.announce_moved(workshop))
     return workshop
+
+
+@transaction.atomic
+def cancel_workshop(user: User, workshop: Workshop) -> None:
+    """A host or an admin cancels (deletes) a workshop. Those registered for one that
+    had not started yet are told, after commit."""
+    if not (is_host(user, workshop) or user.is_staff):
+        raise PermissionDenied
+    told = []
+    if workshop.status == Workshop.Status.SCHEDULED and workshop.starts_at > timezone.now():
+        told = list(workshop.registrations.values_list("user_id", flat=True))
+    gone = Workshop(
+        uid=workshop.uid,
+        title_km=workshop.title_km,
+        title_en=workshop.title_en,
+        starts_at=workshop.starts_at,
+        ends_at=workshop.ends_at,
+    )
+    workshop.delete()
+    if told:
+        transaction.on_commit(lambda: notices.announce_cancelled(gone, told))
 
 
 def schedule_background_tasks(workshop: Workshop) -> list:
@@ -150,7 +173,8 @@ def schedule_background_tasks(workshop: Workshop) -> list:
 
 
 def send_due_reminders(workshop: Workshop, which: str, now: datetime | None = None) -> int:
-    """Send the ``which`` reminder to everyone registered who has not had it. Returns how many."""
+    """Remind everyone registered who has not had the ``which`` reminder (a notice of
+    kind ``workshop_starting``, e-mailed unless they chose otherwise). Returns how many."""
     now = now or timezone.now()
     if workshop.is_ended or workshop.starts_at <= now:
         return 0
@@ -164,12 +188,5 @@ def send_due_reminders(workshop: Workshop, which: str, now: datetime | None = No
         claimed = Registration.objects.filter(pk=registration.pk, **{f"{flag}__isnull": True})
         if not claimed.update(**{flag: now}):
             continue
-        user = registration.user
-        send_templated_email(
-            "workshops/email/reminder",
-            to=[user.email],
-            context={"workshop": workshop, "user": user, "which": which},
-            language=user.preferred_language,
-        )
-        sent += 1
+        sent += notices.remind(workshop, registration.user_id, which)
     return sent

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from ...models import Participant, Registration, RoomEvent, Workshop
+from notifications.services import notify, per_language
+
+from ...models import Connection, Participant, Registration, RoomEvent, Workshop
 from ..access import is_host
 from .errors import room_error
 from .events import Kind, Recorded, lock_room, record_event
@@ -215,9 +217,39 @@ def answer_question(workshop_id: int, participant_id: int, seq, client_id: str =
             workshop_id=workshop_id, kind=Kind.QUESTION_ANSWERED, target_seq=question.seq
         ).exists():
             raise room_error("bad_state")
-        return a.record(Kind.QUESTION_ANSWERED, target_seq=question.seq)
+        recorded = a.record(Kind.QUESTION_ANSWERED, target_seq=question.seq)
+        _tell_asker_if_gone(a.workshop, question)
+        return recorded
 
     return run_action(RoomAction(workshop_id, participant_id, client_id), body)
+
+
+def _tell_asker_if_gone(workshop: Workshop, question: RoomEvent) -> None:
+    """The person who asked has left the room: a notice tells them it was answered."""
+    asker = Participant.objects.filter(pk=question.actor_id).values_list("user_id", flat=True)
+    user_id = asker.first()
+    still_here = Connection.objects.filter(
+        workshop_id=workshop.pk, participant_id=question.actor_id, left_at__isnull=True
+    ).exists()
+    if user_id is None or still_here:
+        return
+    text = question.data.get("text", "")
+    params = {
+        "title": per_language(workshop.title_km, workshop.title_en),
+        "question": text if len(text) <= 120 else text[:119] + "…",
+    }
+    event = f"workshop:{workshop.pk}:answered:{question.seq}"
+    url = workshop.get_absolute_url()
+    transaction.on_commit(
+        lambda: notify(
+            "question_answered",
+            [user_id],
+            event=event,
+            about=f"workshops.workshop:{workshop.pk}",
+            params=params,
+            url=url,
+        )
+    )
 
 
 def open_poll(
