@@ -6,6 +6,7 @@ from django.core import mail
 
 from accounts.factories import MembershipFactory, OrganisationFactory
 from certificates import services
+from certificates.services import revocation
 from notifications.models import Notice
 
 from .conftest import ENGLISH_TITLE, KHMER_TITLE
@@ -45,12 +46,12 @@ def test_revoked_and_reissued_are_told_to_the_learner_only(
     certificate, confirmed, other_user, admin_user, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        new = services.reissue(admin_user, certificate, name="Chan Sok Ha")
+        new = revocation.reissue(admin_user, certificate, name="Chan Sok Ha")
     reissued = Notice.objects.get(kind="certificate_reissued")
     assert reissued.recipient == confirmed
     assert reissued.url.endswith(f"/certificates/{new.pk}/")
     with django_capture_on_commit_callbacks(execute=True):
-        services.revoke(admin_user, new, reason="Issued by mistake")
+        revocation.revoke(admin_user, new, reason="Issued by mistake")
     revoked = Notice.objects.get(kind="certificate_revoked")
     assert revoked.recipient == confirmed
     assert revoked.params["reason"] == "Issued by mistake"

@@ -78,7 +78,7 @@ def test_the_email_is_multipart_in_the_readers_language_with_the_link_in_both_pa
     by_to = {m.to[0]: m for m in mail.outbox}
     km, en = by_to["km@example.org"], by_to["en@example.org"]
 
-    assert km.subject == "[បណ្ឌិត្យសភាសង្គមស៊ីវិល] វិញ្ញាបនបត្ររបស់អ្នកសម្រាប់ «ការគ្រប់គ្រងហិរញ្ញវត្ថុ» រួចរាល់ហើយ។"
+    assert km.subject == "[បណ្ឌិត្យសភាអង្គការសង្គមស៊ីវិល] វិញ្ញាបនបត្ររបស់អ្នកសម្រាប់ «ការគ្រប់គ្រងហិរញ្ញវត្ថុ» រួចរាល់ហើយ។"
     assert en.subject == "[CSO Academy] Your certificate for “Financial management” is ready."
     for message, language in ((km, "km"), (en, "en")):
         text, html = parts(message)
@@ -91,7 +91,7 @@ def test_the_email_is_multipart_in_the_readers_language_with_the_link_in_both_pa
         assert found.loads == [], "no images, fonts or styles to fetch"
         assert "<img" not in html
     km_text, km_html = parts(km)
-    assert "សួស្ដី Sokha" in km_text and "បណ្ឌិត្យសភាសង្គមស៊ីវិល" in km_text
+    assert "សួស្ដី Sokha" in km_text and "បណ្ឌិត្យសភាអង្គការសង្គមស៊ីវិល" in km_text
     assert 'lang="km"' in km_html
     assert "Hello Dara" in parts(en)[0]
 
