@@ -1,0 +1,182 @@
+"""The learning report's queries: enrolments, the funnel, completion times."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from django.db import connection, models
+from django.db.models import (
+    Count,
+    F,
+    FloatField,
+    Q,
+    Value,
+    Window,
+)
+from django.db.models.functions import RowNumber, Substr
+
+from certificates.models import Certificate
+from courses.models import CoursePage, LessonPage, LessonProgress
+
+from .base import STANDING, course_certificates, enrolments, period_index
+
+if TYPE_CHECKING:
+    from ..filters import ReportFilters
+
+
+def learning_series(filters: ReportFilters) -> dict[str, dict[datetime.date, int]]:
+    """Enrolments, completions and certificates per period: one query (``UNION ALL``)."""
+
+    def grouped(qs, field: str, kind: str):
+        return (
+            qs.annotate(series_name=Value(kind, output_field=models.CharField()))
+            .annotate(period=period_index(field, filters))
+            .values("series_name", "period")
+            .annotate(n=Count("pk"))
+            .values_list("series_name", "period", "n")
+            .order_by()
+        )
+
+    union = grouped(enrolments(filters), "enrolled_at", "enrolments").union(
+        grouped(enrolments(filters, "completed_at"), "completed_at", "completions"),
+        grouped(course_certificates(filters), "issued_at", "certificates"),
+        all=True,
+    )
+    periods = filters.periods()
+    series: dict[str, dict] = {"enrolments": {}, "completions": {}, "certificates": {}}
+    for kind, index, n in union:
+        series[kind][periods[index]] = n
+    return series
+
+
+def lesson_totals() -> dict[int, int]:
+    """Live lessons per course page (by page id): two queries.
+
+    A lesson's path starts with its course's path, and courses sit at one depth
+    of the page tree (home, catalogue, course), so lessons group by that prefix.
+    """
+    courses = dict(CoursePage.objects.values_list("path", "pk"))
+    if not courses:
+        return {}
+    length = len(next(iter(courses)))
+    rows = (
+        LessonPage.objects.live()
+        .annotate(course_path=Substr("path", 1, length))
+        .order_by()
+        .values("course_path")
+        .annotate(n=Count("pk"))
+        .values_list("course_path", "n")
+    )
+    return {courses[path]: n for path, n in rows if path in courses}
+
+
+def _compiled(qs) -> tuple[str, tuple]:
+    sql, params = qs.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def funnel(filters: ReportFilters) -> dict:
+    """The funnel per course for enrolments made in the range: three queries.
+
+    Two count each course's lessons; the third joins the cohort to each
+    enrolment's lessons done (grouped once over the progress table) and to
+    the standing certificates, and groups by course and lessons done, so
+    "half-way" is decided per course with its own number of lessons and only
+    one row per (course, lessons done) comes back. The parts are the ORM's
+    own SQL; only the joins are written here (the ORM cannot join derived
+    tables).
+    """
+    totals = lesson_totals()
+    cohort_qs = enrolments(filters)
+    cohort, cohort_params = _compiled(
+        cohort_qs.values("id", "course_key", "course_id", "completed_at")
+    )
+    done, done_params = _compiled(
+        LessonProgress.objects.order_by().values("enrolment_id").annotate(n=Count("pk"))
+    )
+    certified, certified_params = _compiled(
+        Certificate.objects.filter(
+            kind=Certificate.Kind.COURSE, is_current=True, status__in=STANDING
+        )
+        .order_by()
+        .values("source_id")
+        .distinct()
+    )
+    # Only ORM-compiled SQL with its parameters is joined in: nothing from the request.
+    sql = (
+        "SELECT e.course_key, e.course_id, COALESCE(d.n, 0) AS done, COUNT(*), "  # noqa: S608
+        "COUNT(e.completed_at), COUNT(c.source_id) "
+        f"FROM ({cohort}) e "
+        f"LEFT JOIN ({done}) d ON d.enrolment_id = e.id "
+        f"LEFT JOIN ({certified}) c ON c.source_id = e.id "
+        "GROUP BY e.course_key, e.course_id, COALESCE(d.n, 0)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, cohort_params + done_params + certified_params)
+        rows = cursor.fetchall()
+    courses: dict = defaultdict(lambda: dict.fromkeys(FUNNEL_STAGES, 0))
+    for key, course_id, lessons_done, n, completed, certificates in rows:
+        stages = courses[key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))]
+        half = max(1, -(-totals.get(course_id, 0) // 2))
+        stages["enrolled"] += n
+        stages["started"] += n if lessons_done >= 1 else completed
+        stages["halfway"] += n if lessons_done >= half else completed
+        stages["completed"] += completed
+        stages["certified"] += certificates
+    return dict(courses)
+
+
+FUNNEL_STAGES = ("enrolled", "started", "halfway", "completed", "certified")
+
+
+class DaysBetween(models.Func):
+    """Days from the second datetime to the first, as a number, with built-in functions."""
+
+    arity = 2
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL
+        extra.setdefault("template", "(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)")
+        extra.setdefault("arg_joiner", " - ")
+        return super().as_sql(compiler, connection, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        extra.update(template="(julianday(%(expressions)s))", arg_joiner=") - julianday(")
+        return super().as_sql(compiler, connection, **extra)
+
+
+def _median_rows(qs, partition):
+    """The middle one or two rows of ``qs`` by days to complete, per ``partition``."""
+    duration = DaysBetween("completed_at", "enrolled_at")
+    over = {"partition_by": partition} if partition else {}
+    return (
+        qs.filter(completed_at__isnull=False)
+        .annotate(
+            duration=duration,
+            position=Window(RowNumber(), order_by=[duration.asc(), F("pk").asc()], **over),
+            total=Window(Count("pk"), **over),
+        )
+        .filter(
+            Q(position=(F("total") + 1) / 2) | Q(position=(F("total") + 2) / 2),
+        )
+    )
+
+
+def median_completion(filters: ReportFilters) -> dict:
+    """Median time from enrolling to completing, per course key: one query."""
+    rows = _median_rows(enrolments(filters), [F("course_key")]).values_list(
+        "course_key", "duration"
+    )
+    middles: dict = defaultdict(list)
+    for key, days in rows:
+        middles[key].append(days)
+    return {key: sum(values) / len(values) for key, values in middles.items()}
+
+
+def overall_median_completion(filters: ReportFilters) -> float | None:
+    """The same median (in days) over every course together: one query."""
+    values = list(_median_rows(enrolments(filters), None).values_list("duration", flat=True))
+    return sum(values) / len(values) if values else None
