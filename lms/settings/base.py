@@ -201,9 +201,11 @@ REDIS_LAYER_HOST = {"address": REDIS_URL, "socket_timeout": 30, "socket_connect_
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down: pages render without the cache rather than fail (lms/cache.py).
+            "BACKEND": "lms.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "lms",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
     CHANNEL_LAYERS = {

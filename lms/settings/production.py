@@ -26,6 +26,10 @@ REDIS_URL = _require("REDIS_URL")
 CHANNEL_LAYERS["default"]["BACKEND"] = env.str(
     "CHANNEL_LAYER_BACKEND", default=CHANNEL_LAYERS["default"]["BACKEND"]
 )
+if not CHANNEL_LAYERS["default"]["BACKEND"].startswith("channels_redis."):
+    # Another layer (the in-memory one for a single process) takes no Redis
+    # hosts: passed them, it fails every WebSocket handshake.
+    CHANNEL_LAYERS["default"].pop("CONFIG", None)
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",

@@ -84,12 +84,43 @@ def test_production_builds_the_cache_and_the_channel_layer_from_redis_url():
     caches, layers = json.loads(result.stdout.strip().splitlines()[-1])
     redis_url = PRODUCTION_ENV["REDIS_URL"]
     assert caches["default"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "lms.cache.ResilientRedisCache",
         "LOCATION": redis_url,
         "KEY_PREFIX": "lms",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
     }
     assert layers["default"]["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     assert layers["default"]["CONFIG"] == {
         "hosts": [{"address": redis_url, "socket_timeout": 30, "socket_connect_timeout": 5}],
         "prefix": "lms",
     }
+
+
+def test_production_with_the_in_memory_layer_passes_it_no_redis_hosts():
+    """``CHANNEL_LAYER_BACKEND`` set to the in-memory layer: a working layer, not a
+    ``TypeError`` on every WebSocket handshake."""
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    env.update(PRODUCTION_ENV)
+    env["CHANNEL_LAYER_BACKEND"] = "workshops.layers.InMemoryChannelLayer"
+    env["DJANGO_SETTINGS_MODULE"] = "lms.settings.production"
+    script = (
+        "import asyncio, django; django.setup()\n"
+        "from channels.layers import get_channel_layer\n"
+        "async def main():\n"
+        "    layer = get_channel_layer()\n"
+        "    channel = await layer.new_channel()\n"
+        "    await layer.group_add('g', channel)\n"
+        "    await layer.group_send('g', {'type': 'x', 'n': 1})\n"
+        "    print(type(layer).__name__, (await layer.receive(channel))['n'])\n"
+        "asyncio.run(main())\n"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "InMemoryChannelLayer 1"
