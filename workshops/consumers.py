@@ -490,7 +490,7 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
     def _welcome(self, joined) -> dict:
         workshop = joined.workshop
         participant = joined.participant
-        votes = services.my_votes(participant)
+        votes = {"votes": {}, "upvoted": []} if joined.new else services.my_votes(participant)
         online = services.online_count(workshop.pk)
         self._presence_mode = "list"
         if self.protocol >= 2 and not joined.is_host and online > PRESENCE_LIST_LIMIT:
@@ -528,7 +528,7 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
             welcome["presence"] = self._presence_mode
             welcome["limits"]["presence_list"] = PRESENCE_LIST_LIMIT
         if self._presence_mode == "list":
-            welcome["participants"] = services.presence_snapshot(workshop.pk)
+            welcome["participants"] = services.presence_snapshot(workshop.pk, workshop)
         return welcome
 
     @staticmethod
