@@ -48,17 +48,13 @@ def _reindex_after_delete(sender, instance, **kwargs):
     transaction.on_commit(lambda: [search.index_course(pk) for pk in course_ids])
 
 
-def _course_keys(*paths: str) -> set:
-    """Translation keys of the courses at or above the tree positions ``paths``."""
-    from wagtail.models import Page
-
+def _course_keys(*pages) -> set:
+    """Translation keys of the courses that ``pages`` are, or are in."""
+    from . import search
     from .models import CoursePage
 
-    steplen = Page.steplen
-    prefixes = {path[:end] for path in paths for end in range(steplen, len(path) + 1, steplen)}
-    return set(
-        CoursePage.objects.filter(path__in=prefixes).values_list("translation_key", flat=True)
-    )
+    paths = {path for page in pages for path in search.ancestor_paths(page)}
+    return set(CoursePage.objects.filter(path__in=paths).values_list("translation_key", flat=True))
 
 
 def _reevaluate(keys) -> None:
@@ -69,14 +65,14 @@ def _reevaluate(keys) -> None:
 
 
 def _lessons_changed(sender, instance, **kwargs):
-    _reevaluate(_course_keys(instance.path))
+    _reevaluate(_course_keys(instance))
 
 
 def _page_moved(sender, instance, parent_page_before, parent_page_after, **kwargs):
     from .models import LessonPage, ModulePage
 
     if issubclass(instance.specific_class or type(instance), (LessonPage, ModulePage)):
-        _reevaluate(_course_keys(parent_page_before.path, parent_page_after.path))
+        _reevaluate(_course_keys(parent_page_before, parent_page_after))
 
 
 def connect() -> None:
