@@ -24,7 +24,7 @@ class SiteConfig(AppConfig):
         from wagtail.admin.widgets import SlugInput
         from wagtail.models import Page
 
-        from lms.slugs import ReadableSlugField, validate_slug
+        from lms.slugs import ReadableSlugCopyForm, ReadableSlugField, validate_slug
 
         field = Page._meta.get_field("slug")
         field.default_validators = [validate_slug]
@@ -32,3 +32,6 @@ class SiteConfig(AppConfig):
         register_form_field_override(
             models.SlugField, override={"widget": SlugInput, "form_class": ReadableSlugField}
         )
+        # The copy view reads this attribute of the page's class (Wagtail's documented
+        # ``copy_form_class``); every page type inherits it from Page.
+        Page.copy_form_class = ReadableSlugCopyForm

@@ -8,10 +8,11 @@ spaces and punctuation into hyphens, and stops at a word boundary (ICU)
 after at most ``MAX_LENGTH`` characters, so addresses stay short. Editors
 may still type any slug, a short Latin one included.
 
-Three pieces make such slugs work:
+These pieces make such slugs work:
 
 - ``validate_slug`` replaces Django's Unicode-slug check on ``Page.slug``
-  (``lms.apps``) and on the admin's slug fields (``lms.wagtail_hooks``);
+  (``lms.apps``), on the admin's slug fields (``lms.wagtail_hooks``) and on
+  the copy-page form (``ReadableSlugCopyForm``);
 - ``ReadableSlugPageForm`` (every page type's ``base_form_class``) replaces the
   mark-stripped slug the editor's script proposes for a page not yet
   published with the readable one;
@@ -34,6 +35,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from icu4py.breakers import WordBreaker
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms.pages import CopyForm
 
 MAX_LENGTH = 40
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
@@ -93,6 +95,18 @@ class ReadableSlugField(forms.SlugField):
         super().__init__(**kwargs)
         self.validators = [v for v in self.validators if v is not self.default_validators[0]]
         self.validators.append(validate_slug)
+
+
+class ReadableSlugCopyForm(CopyForm):
+    """Wagtail's copy-page form (``Page.copy_form_class``, set in ``lms.apps``) with
+    the slug field that accepts a readable Khmer slug."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stock = self.fields["new_slug"]
+        self.fields["new_slug"] = ReadableSlugField(
+            initial=stock.initial, label=stock.label, widget=stock.widget
+        )
 
 
 def _available(slug: str, parent, page) -> str:

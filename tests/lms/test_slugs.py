@@ -131,3 +131,24 @@ def test_existing_pages_get_readable_slugs_and_old_addresses_redirect(
     course.save_revision().publish()
     assert Page.objects.get(pk=course.pk).slug == TITLE
     assert make_existing_slugs_readable() == 0
+
+
+def test_a_page_may_be_copied_to_a_khmer_slug(staff_client, catalogue):
+    """Wagtail's copy form checked the new slug with Django's ``\\w`` rule and refused
+    every Khmer slug with a vowel sign; it accepts what the editor accepts."""
+    course = factories.course_page(catalogue, title="C", slug="c")
+    lesson = factories.lesson_page(course, title="មេរៀន", slug="lesson")
+    url = f"/admin/pages/{lesson.pk}/copy/"
+    assert staff_client.get(url).status_code == 200
+    response = staff_client.post(
+        url, {"new_title": TITLE, "new_slug": TITLE, "new_parent_page": course.pk}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    copy = LessonPage.objects.get(title=TITLE)
+    assert copy.slug == TITLE and copy.get_parent().pk == course.pk
+
+    response = staff_client.post(
+        url, {"new_title": "Bad", "new_slug": "a b/c", "new_parent_page": course.pk}
+    )
+    assert response.status_code == 200
+    assert not LessonPage.objects.filter(title="Bad").exists()
