@@ -4,7 +4,9 @@ JSON credential with its published key, the offline payload and rate limits."""
 from __future__ import annotations
 
 import json
+import time
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -20,6 +22,17 @@ from certificates.signing import PublicKey
 from .conftest import ENGLISH_TITLE, KHMER_TITLE, pdf_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_pdf")]
+
+
+@pytest.fixture(autouse=True)
+def one_rate_window(monkeypatch):
+    """django-ratelimit counts in fixed one-minute windows: on a slow machine the
+    requests of one test could straddle a window's end and all pass. Its clock stands
+    still for the length of a test (no test here waits for a window to pass)."""
+    import django_ratelimit.core
+
+    now = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: now))
 
 
 def verify_path(certificate) -> str:
