@@ -1,6 +1,7 @@
 """Fixtures for the course catalogue: a catalogue per language and a small course."""
 
 import pytest
+from django.urls import reverse
 
 from courses import factories
 
@@ -54,6 +55,48 @@ def course(catalogue):
 @pytest.fixture
 def lessons(course):
     return list(course.lessons().specific())
+
+
+@pytest.fixture
+def enrolled(user_client, course):
+    """The signed-in learner's client, enrolled in ``course``."""
+    user_client.post(reverse("courses:enrol", args=[course.pk]))
+    return user_client
+
+
+@pytest.fixture
+def multi_quiz_lesson(course):
+    """A lesson whose quiz has a one-answer and a several-answer question, two attempts."""
+    return factories.lesson_page(
+        course,
+        title="Safe storage",
+        slug="storage",
+        body=[
+            factories.quiz_block(
+                [
+                    {
+                        "text": "Where do you keep the list of real names?",
+                        "kind": "single",
+                        "answers": [
+                            ("Apart from the notes, locked", True, "Yes."),
+                            ("In the same notebook", False, "No: one loss reveals all."),
+                        ],
+                    },
+                    {
+                        "text": "Which protect a phone?",
+                        "kind": "multiple",
+                        "answers": [
+                            ("A six-digit lock", True, "Right: a long lock resists guessing."),
+                            ("Encryption", True, "Right: encryption protects stored files."),
+                            ("Sharing the PIN with friends", False, "No: keep your PIN secret."),
+                        ],
+                    },
+                ],
+                pass_mark=75,
+                max_attempts=2,
+            )
+        ],
+    )
 
 
 @pytest.fixture

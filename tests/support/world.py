@@ -1,6 +1,6 @@
 """A small platform with one of everything that belongs to someone.
 
-Built for the access matrix (``tests/test_access_matrix.py``) and the staff
+Built for the access matrix (``tests/lms/test_access_matrix.py``) and the staff
 MFA tests: two people who own things (``owner`` and ``rival``, in different
 organisations) with the same kinds of objects each, so that every private
 object can be tried with its owner's id, another person's id and a

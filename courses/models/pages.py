@@ -1,4 +1,4 @@
-"""The course catalogue (Wagtail pages) and what learners do with it.
+"""The catalogue's page types and the languages a course is taught in.
 
 Page tree (enforced with ``parent_page_types`` / ``subpage_types``)::
 
@@ -12,16 +12,11 @@ Page tree (enforced with ``parent_page_types`` / ``subpage_types``)::
 Lessons are ordered by their place in the tree (editors drag them in the page
 explorer). Modules are pages rather than a list on the course so that they get
 drafts, translation and reordering from Wagtail like everything else.
-
-Learning records refer to pages through their ``translation_key``: a learner
-who enrolled in the Khmer course keeps their progress when they read the
-English translation.
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +36,7 @@ from accounts.models import FocusArea
 from accounts.taxonomy import LanguageCode
 from lms.slugs import ReadableSlugPageForm
 
-from .blocks import LESSON_BLOCK_COUNTS, LESSON_BLOCKS
+from ..blocks import LESSON_BLOCK_COUNTS, LESSON_BLOCKS
 
 
 class CourseLanguage(models.Model):
@@ -89,14 +84,14 @@ class CatalogueIndexPage(Page):
         verbose_name = _("course catalogue")
 
     def get_context(self, request, *args, **kwargs):
-        from .catalogue import catalogue_context
+        from ..catalogue import catalogue_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(catalogue_context(request, self))
         return context
 
     def serve(self, request, *args, **kwargs):
-        from .catalogue import serve_cached
+        from ..catalogue import serve_cached
 
         return serve_cached(self, request, super().serve, *args, **kwargs)
 
@@ -252,7 +247,7 @@ class CoursePage(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from .views import course_page_context
+        from ..views import course_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(course_page_context(request, self))
@@ -374,169 +369,8 @@ class LessonPage(Page):
         return self.quiz_block is not None
 
     def get_context(self, request, *args, **kwargs):
-        from .views import lesson_page_context
+        from ..views import lesson_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_page_context(request, self))
         return context
-
-
-class SearchEntry(models.Model):
-    """One field of a live course or lesson, normalised for the catalogue search.
-
-    ``text`` is the field as written, normalised (``lms.khmer_text``), so a
-    word inside a Khmer compound is found inside it; ``words`` holds the same
-    words, each between two spaces, so whole words can be counted. Kept up to
-    date by ``courses.search.index_course`` whenever a course tree changes.
-    """
-
-    id = models.BigAutoField(primary_key=True)
-    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
-    lesson = models.ForeignKey(
-        LessonPage, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    weight = models.PositiveSmallIntegerField()
-    text = models.TextField()
-    words = models.TextField()
-
-    class Meta:
-        verbose_name = _("search entry")
-        verbose_name_plural = _("search entries")
-
-    def __str__(self) -> str:
-        return f"{self.course_id}/{self.lesson_id or '-'} ×{self.weight}"
-
-
-# ---------------------------------------------------------------------------
-# Learning records
-# ---------------------------------------------------------------------------
-
-
-class EnrolmentQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(user=user)
-
-    def active(self):
-        return self.filter(completed_at__isnull=True)
-
-    def completed(self):
-        return self.filter(completed_at__isnull=False)
-
-
-class Enrolment(models.Model):
-    """A learner taking a course.
-
-    ``course`` is the page the learner enrolled through; ``course_key`` its
-    translation key, so that the enrolment holds in every language.
-    ``completed_at`` is set once, by ``courses.services.evaluate_completion``.
-    """
-
-    id = models.BigAutoField(primary_key=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("learner"),
-        on_delete=models.CASCADE,
-        related_name="enrolments",
-    )
-    course = models.ForeignKey(
-        CoursePage, verbose_name=_("course"), on_delete=models.CASCADE, related_name="enrolments"
-    )
-    course_key = models.UUIDField(editable=False, db_index=True)
-    enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    last_lesson = models.ForeignKey(
-        LessonPage,
-        verbose_name=_("last lesson opened"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    last_activity_at = models.DateTimeField(_("last activity"), auto_now_add=True)
-
-    objects = EnrolmentQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("enrolment")
-        verbose_name_plural = _("enrolments")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "course_key"], name="courses_enrolment_one_per_course"
-            ),
-        ]
-        indexes = [models.Index(fields=["course", "completed_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.user} – {self.course.title}"
-
-    def save(self, *args, **kwargs):
-        if self.course_key is None and self.course_id:
-            self.course_key = self.course.translation_key
-        super().save(*args, **kwargs)
-
-    @property
-    def is_completed(self) -> bool:
-        return self.completed_at is not None
-
-
-class LessonProgress(models.Model):
-    """A lesson the learner has finished (marked done, or passed its quiz)."""
-
-    id = models.BigAutoField(primary_key=True)
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="progress")
-    lesson_key = models.UUIDField()
-    lesson = models.ForeignKey(
-        LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    completed_at = models.DateTimeField(_("completed at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("lesson progress")
-        verbose_name_plural = _("lesson progress")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["enrolment", "lesson_key"], name="courses_progress_once_per_lesson"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.enrolment_id}: {self.lesson_key}"
-
-
-class QuizAttempt(models.Model):
-    """One submission of a lesson's quiz, graded on the server.
-
-    ``answers`` holds, per question, the indexes of the answers chosen;
-    ``results`` the score of each question (0 to 1). Indexes stay valid
-    across translations, which keep the quiz's structure.
-    """
-
-    id = models.BigAutoField(primary_key=True)
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attempts")
-    lesson_key = models.UUIDField()
-    lesson = models.ForeignKey(
-        LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    number = models.PositiveSmallIntegerField(_("attempt"))
-    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
-    answers = models.JSONField(_("answers"), default=list)
-    results = models.JSONField(_("results"), default=list)
-    score = models.PositiveSmallIntegerField(_("score (%)"), validators=[MaxValueValidator(100)])
-    pass_mark = models.PositiveSmallIntegerField(_("pass mark (%)"))
-    passed = models.BooleanField(_("passed"))
-
-    class Meta:
-        ordering = ["-submitted_at", "-id"]
-        verbose_name = _("quiz attempt")
-        verbose_name_plural = _("quiz attempts")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["enrolment", "lesson_key", "number"], name="courses_attempt_number_unique"
-            ),
-        ]
-        indexes = [models.Index(fields=["enrolment", "lesson_key"])]
-
-    def __str__(self) -> str:
-        return f"{self.enrolment_id}: {self.lesson_key} #{self.number} ({self.score}%)"
