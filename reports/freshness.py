@@ -34,6 +34,8 @@ import logging
 from django.core.cache import cache
 from django.db import connection
 
+from . import rollups
+
 logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 10 * 60
@@ -56,6 +58,7 @@ SOURCES = (
     "courses.LessonPage",
     "courses.Enrolment",
     "courses.LessonProgress",
+    "reports.LessonsDone",
     "certificates.Certificate",
     "workshops.Workshop",
     "workshops.Registration",
@@ -129,6 +132,7 @@ def install(using: str = "default") -> None:
                     )
         else:  # pragma: no cover - the project runs on PostgreSQL and SQLite only
             logger.warning("Report figures are not cached on %s", db.vendor)
+    rollups.install(db)
 
 
 def data_version() -> str | None:

@@ -77,3 +77,23 @@ class DonorReport(models.Model):
     @property
     def download_filename(self) -> str:
         return f"donor-report-{self.start:%Y%m%d}-{self.end:%Y%m%d}-{self.language}.pdf"
+
+
+class LessonsDone(models.Model):
+    """How many lessons an enrolment has done: a rollup the database keeps (``reports.rollups``).
+
+    Written only by triggers on the progress table, never by Python; the
+    enrolment is a plain number (no foreign key), so that an enrolment's
+    deletion never waits on this table.
+    """
+
+    enrolment_id = models.BigIntegerField(primary_key=True)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("lessons done")
+        verbose_name_plural = _("lessons done")
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.n}"

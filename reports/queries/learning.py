@@ -19,8 +19,9 @@ from django.db.models import (
 from django.db.models.functions import RowNumber, Substr
 
 from certificates.models import Certificate
-from courses.models import CoursePage, LessonPage, LessonProgress
+from courses.models import CoursePage, LessonPage
 
+from ..models import LessonsDone
 from .base import STANDING, course_certificates, enrolments, period_index
 
 if TYPE_CHECKING:
@@ -82,8 +83,10 @@ def funnel(filters: ReportFilters) -> dict:
     """The funnel per course for enrolments made in the range: three queries.
 
     Two count each course's lessons; the third joins the cohort to each
-    enrolment's lessons done (grouped once over the progress table) and to
-    the standing certificates, and groups by course and lessons done, so
+    enrolment's lessons done (the rollup the database keeps,
+    ``reports.rollups``: counting the progress table here took most of the
+    report's first computation) and to the standing certificates, and
+    groups by course and lessons done, so
     "half-way" is decided per course with its own number of lessons and only
     one row per (course, lessons done) comes back. The parts are the ORM's
     own SQL; only the joins are written here (the ORM cannot join derived
@@ -94,9 +97,7 @@ def funnel(filters: ReportFilters) -> dict:
     cohort, cohort_params = _compiled(
         cohort_qs.values("id", "course_key", "course_id", "completed_at")
     )
-    done, done_params = _compiled(
-        LessonProgress.objects.order_by().values("enrolment_id").annotate(n=Count("pk"))
-    )
+    done, done_params = _compiled(LessonsDone.objects.order_by().values("enrolment_id", "n"))
     certified, certified_params = _compiled(
         Certificate.objects.filter(
             kind=Certificate.Kind.COURSE, is_current=True, status__in=STANDING

@@ -31,7 +31,7 @@ def test_every_table_a_report_reads_bumps_the_version(world):
     for query in captured.captured_queries:
         read.update(TABLE.findall(query["sql"]))
     assert read <= set(freshness.source_tables())
-    assert {"courses_enrolment", "courses_lessonprogress", "workshops_attendance"} <= read
+    assert {"courses_enrolment", "reports_lessonsdone", "workshops_attendance"} <= read
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT DISTINCT event_object_table FROM information_schema.triggers "

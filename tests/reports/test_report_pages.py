@@ -90,6 +90,19 @@ def test_charts_are_accessible_svg_with_the_tables_figures(admin_client, world):
     assert "<script" not in html.split('class="report"', 1)[1]
 
 
+def test_wide_tables_scroll_in_a_named_region_a_keyboard_can_reach(admin_client, world):
+    """On a phone a wide table scrolls sideways inside its box, not the page: the box is a
+    region named by the table's heading and takes focus, so it scrolls with the arrow keys."""
+    for slug in ("learning", "reach", "workshops", "mentoring"):
+        html = page(admin_client, slug)
+        keys = re.findall(r'<section class="report-figure" aria-labelledby="figure-([^"]+)"', html)
+        boxes = re.findall(r'<div class="report-table-box"([^>]*)>', html)
+        assert keys and len(boxes) == len(keys), slug
+        for key, attributes in zip(keys, boxes, strict=True):
+            assert 'role="region"' in attributes and 'tabindex="0"' in attributes
+            assert f'aria-labelledby="figure-{key}"' in attributes
+
+
 def test_reach_ranks_provinces_and_counts_focus_areas_and_languages(admin_client, world):
     """Learners by their organisation's province, organisation, focus area and language."""
     html = page(admin_client, "reach")

@@ -1,0 +1,62 @@
+"""The lessons-done rollup stays equal to the progress table, however the table is written."""
+
+from django.db import connection
+from django.db.models import Count
+
+from courses.models import Enrolment, LessonProgress
+from reports import freshness
+from reports.models import LessonsDone
+
+
+def _rollup() -> dict[int, int]:
+    return dict(LessonsDone.objects.values_list("enrolment_id", "n"))
+
+
+def _truth() -> dict[int, int]:
+    rows = LessonProgress.objects.order_by().values("enrolment_id").annotate(n=Count("pk"))
+    return {row["enrolment_id"]: row["n"] for row in rows}
+
+
+def test_the_rollup_counts_each_enrolments_lessons_done(world):
+    assert _rollup() == _truth()
+    assert _rollup()[world.enrolments["L3A"].pk] == world.enrolments["L3A"].progress.count() > 0
+
+
+def test_writes_of_every_kind_keep_it_exact(world):
+    enrolment = world.enrolments["L3A"]
+    lessons = world.lessons[enrolment.course_id]
+    done = set(enrolment.progress.values_list("lesson_id", flat=True))
+    todo = [lesson for lesson in lessons if lesson.pk not in done]
+    LessonProgress.objects.bulk_create(
+        [
+            LessonProgress(enrolment=enrolment, lesson=lesson, lesson_key=lesson.translation_key)
+            for lesson in todo
+        ]
+    )
+    assert _rollup() == _truth()
+    assert _rollup()[enrolment.pk] == len(lessons)
+
+    other = world.enrolments["L4A"]
+    moved = enrolment.progress.exclude(lesson_key__in=other.progress.values("lesson_key")).first()
+    LessonProgress.objects.filter(pk=moved.pk).update(enrolment=other)
+    assert _rollup() == _truth()
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {LessonProgress._meta.db_table} WHERE enrolment_id = %s",  # noqa: S608
+            [enrolment.pk],
+        )
+    assert enrolment.pk not in _rollup()  # a count that falls to nothing goes
+    assert _rollup() == _truth()
+
+    Enrolment.objects.filter(pk=other.pk).delete()  # its progress goes with it
+    assert other.pk not in _rollup()
+    assert _rollup() == _truth()
+
+
+def test_install_counts_afresh_what_its_triggers_missed(world):
+    """After a migration rebuilt the table without the triggers, ``install`` puts both back."""
+    LessonsDone.objects.all().delete()
+    LessonsDone.objects.create(enrolment_id=999_999, n=3)
+    freshness.install()
+    assert _rollup() == _truth() != {}
