@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 import time
 from collections import deque
 from urllib.parse import parse_qs
@@ -24,7 +23,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
-from . import fanout, services
+from . import fanout, presence_fanout, services
 from .services import ERROR_MESSAGES, RoomError
 from .services.room import frames, ratelimit
 
@@ -52,14 +51,14 @@ RATE_PER_SECOND = 2.0
 #: Protocol errors (garbage, oversize, flooding) tolerated within STRIKE_WINDOW seconds.
 MAX_STRIKES = 10
 STRIKE_WINDOW = 60.0
-#: The client pings every HEARTBEAT_INTERVAL; silence for HEARTBEAT_TIMEOUT closes it.
+#: The client pings every HEARTBEAT_INTERVAL; silence for HEARTBEAT_TIMEOUT closes it
+#: (checked by the process heartbeat, ``workshops.presence_fanout``).
 HEARTBEAT_INTERVAL = 25
 HEARTBEAT_TIMEOUT = 70
-SWEEP_INTERVAL = 30
-#: A heartbeat records "still here" at most this often (well inside PRESENCE_TIMEOUT).
-TOUCH_INTERVAL = 40
-WATCH_INTERVAL = 5
 HISTORY_PAGE = 500
+#: Protocol 2: above this many people online, a participant (not a host) who joins
+#: is sent the online count rather than the list (``presence.sync`` asks for it).
+PRESENCE_LIST_LIMIT = 100
 
 #: The version of docs/workshop-protocol.md this server speaks.
 PROTOCOL_VERSION = 2
@@ -77,12 +76,17 @@ MAX_BACKLOG = 500
 
 class WorkshopRoomConsumer(AsyncWebsocketConsumer):
     connection_id: int | None = None
-    watchdog: asyncio.Task | None = None
     writer: asyncio.Task | None = None
     #: Set when nothing more may be queued for the client (closing, or falling behind).
     closing = False
     #: Set once ``websocket.close`` went out or the client is gone: nothing is sent after.
     close_sent = False
+    hub: fanout.RoomHub | None = None
+    beat: presence_fanout.ProcessBeat | None = None
+    #: Whether this client was told that live delivery is paused.
+    paused = False
+    #: The highest seq sent to this client, in a history or live.
+    highest = 0
 
     async def __call__(self, scope, receive, send):
         """Run the connection; whatever ends it (a close, a crash, a cancelled task),
@@ -104,6 +108,8 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
         self.language = self._language(query, user)
         self.user_id = user.pk
+        #: The version the client speaks: 2 lets a large room send it counts only.
+        self.protocol = 2 if query.get("protocol", [""])[0] == "2" else 1
         since = frames.parse_since(query.get("since", []))
         if user.is_authenticated:
             wait = 0
@@ -120,13 +126,17 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
                 else:
                     await self.close(code=CLOSE_FLOODING, reason=f"retry_after={wait}")
                 return
-        joined = await database_sync_to_async(services.join_room)(
-            user, self.workshop_id, self.channel_name
-        )
-        if joined is None:
+        self.beat = presence_fanout.process_beat()
+        await self.beat.start(self)
+        # Admission and the welcome in one database call: a constant number of
+        # queries whatever the room's size (the list only where it is sent).
+        admitted = await database_sync_to_async(self._admit)(user, self.beat.key)
+        if admitted is None:
             # Refused before accept: the handshake fails with HTTP 403.
+            self.beat.stop(self)
             await self.close()
             return
+        joined, welcome = admitted
         self.group = services.group_name(self.workshop_id)
         self.connection_id = joined.connection.pk
         self.pid = joined.participant.pk
@@ -134,16 +144,15 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         self.refilled_at = time.monotonic()
         self.last_heard = time.monotonic()
         self.heartbeat_timeout = HEARTBEAT_TIMEOUT
-        self.touched_at = time.monotonic()
-        self.watch_interval = WATCH_INTERVAL
         self.strikes: deque[float] = deque()
         # Live events that arrive before the history is out wait here.
         self.held: list[dict] | None = []
         self.backlog: deque[dict] = deque()
+        self.online_sent = None
         # Listen to the room before reading history, so no event falls between the two.
-        await fanout.join(self.channel_layer, self.group, self)
+        self.hub = await fanout.join(self.channel_layer, self.group, self)
+        self.hub.online = welcome["online"]  # the freshest count this process has
         await self.accept()
-        welcome = await database_sync_to_async(self._welcome)(joined)
         await self.send_json(welcome)
         if since > welcome["workshop"]["last_seq"]:
             # The client holds events this room never had (another server's log,
@@ -151,10 +160,20 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
             await self.send_error("since_ahead")
             since = 0
         self.history_upto = await self._send_history(since, None, fill=False)
+        self.highest = self.history_upto
         while self.held:  # what arrived meanwhile, in order, minus what the history held
             await self._forward(self.held.pop(0))
         self.held = None
-        self.watchdog = asyncio.create_task(self._watch())
+        if not self.hub.monitor.live:
+            await self._pause()
+        if joined.announce is not None:
+            presence_fanout.batcher(self.channel_layer, self.workshop_id).joined(joined.announce)
+
+    def _admit(self, user, process: str):
+        joined = services.join_room(user, self.workshop_id, self.channel_name, process)
+        if joined is None:
+            return None
+        return joined, self._welcome(joined)
 
     async def disconnect(self, code):
         self.close_sent = True  # the client is gone
@@ -162,17 +181,30 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
 
     async def _leave(self):
         """Stop listening to the room and mark the connection gone; safe to call twice."""
-        if self.watchdog is not None and self.watchdog is not asyncio.current_task():
-            self.watchdog.cancel()
         self.closing = True
         if self.writer is not None and self.writer is not asyncio.current_task():
             self.writer.cancel()
+        if self.beat is not None:
+            self.beat.stop(self)
         connection_id, self.connection_id = self.connection_id, None
         if connection_id is not None:
             try:
                 await fanout.leave(self.channel_layer, self.group, self)
             finally:
-                await database_sync_to_async(services.leave_room)(connection_id)
+                gone = await database_sync_to_async(services.leave_room)(connection_id)
+                if gone:
+                    presence_fanout.batcher(self.channel_layer, self.workshop_id).left(gone)
+
+    def check_silence(self, now: float) -> None:
+        """Called by the process heartbeat: close a connection that stopped pinging."""
+        last_heard = getattr(self, "last_heard", None)  # None while admission runs
+        if last_heard is None or self.closing:
+            return
+        if now - last_heard > self.heartbeat_timeout:
+            self.closing = True
+            if self.writer is not None:
+                self.writer.cancel()
+            self.writer = asyncio.create_task(self.close(code=CLOSE_SILENT))
 
     async def dispatch(self, message):
         """Route a message to its handler without Channels' per-handler connection check.
@@ -222,22 +254,18 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
             await self.send_error("server_error", client_id=client_id)
 
     async def on_ping(self, content):
-        online = await database_sync_to_async(self._heartbeat)()
-        await self.send_json({"type": "pong", "online": online})
-
-    def _heartbeat(self) -> int:
-        now = time.monotonic()
-        if now - self.touched_at >= TOUCH_INTERVAL:
-            services.touch_connection(self.connection_id)
-            self.touched_at = now
-        return services.online_count(self.workshop_id)
+        # No database work: the process heartbeat says the connection is alive, and
+        # the count is the room's, as the last presence message told this process.
+        await self.send_json({"type": "pong", "online": self.hub.online})
 
     async def on_fetch(self, content):
         await self._send_history(content["after"], content.get("until"), fill=True, single=True)
 
     async def on_presence_sync(self, content):
         participants = await database_sync_to_async(services.presence_snapshot)(self.workshop_id)
-        await self.send_json({"type": "presence", "participants": participants})
+        await self.send_json(
+            {"type": "presence", "participants": participants, "online": len(participants)}
+        )
 
     async def on_chat_send(self, content):
         await self._act(content, services.post_chat, content.get("text"))
@@ -345,17 +373,66 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         if message["type"] == "room.event":
             # A stored event, fanned out after commit; ``text`` is the frame, encoded once.
             if message["seq"] <= self.history_upto:
-                return  # already sent with the history on connect
+                return  # already sent with a history
             await self.send(text_data=message["text"])
+            self.highest = max(self.highest, message["seq"])
             if message.get("close_pid") == self.pid:
                 await self.close(code=CLOSE_REMOVED)
         elif message["type"] == "room.presence":
-            frame = {"type": "presence"}
-            if "joined" in message:
-                frame["joined"] = message["joined"]
-            if "left" in message:
-                frame["left"] = message["left"]
-            await self.send_json(frame)
+            text = self._presence_frame(message)
+            if text is not None:
+                await self.send(text_data=text)
+        elif message["type"] == "room.live":
+            if message["state"] == "paused":
+                await self._pause()
+            else:
+                await self._resume()
+
+    def _presence_frame(self, message) -> str | None:
+        """The frame for a batched presence message, encoded once per process and mode."""
+        online = message.get("online")
+        if self._presence_mode == "count":
+            if online is None or online == self.online_sent:
+                return None
+            self.online_sent = online
+            mode = "count"
+        else:
+            mode = "list"
+        frames = message.setdefault("frames", {})
+        if mode not in frames:
+            if mode == "count":
+                frame = {"type": "presence.count", "online": online}
+            else:
+                frame = {"type": "presence"}
+                for key in ("joined", "left", "online"):
+                    if key in message:
+                        frame[key] = message[key]
+            frames[mode] = json.dumps(frame)
+        return frames[mode]
+
+    async def _pause(self):
+        if not self.paused:
+            self.paused = True
+            await self.send_json({"type": "live", "state": "paused"})
+
+    async def _resume(self):
+        """Live delivery works again: send what was stored meanwhile, once, then carry on.
+
+        Runs in the writer's turn, so live events that arrive meanwhile wait in
+        the backlog and those the catch-up already sent are dropped.
+        """
+        upto = await self._send_history(self.highest, None, fill=True)
+        self.history_upto = max(self.history_upto, upto)
+        self.highest = max(self.highest, upto)
+        if self._presence_mode == "list":
+            await self.on_presence_sync({})
+        else:
+            online = await database_sync_to_async(services.online_count)(self.workshop_id)
+            self.hub.online = online
+            self.online_sent = online
+            await self.send_json({"type": "presence.count", "online": online})
+        self.paused = False
+        await self.send_json({"type": "live", "state": "resumed"})
 
     # -- helpers --------------------------------------------------------------
 
@@ -477,7 +554,11 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         votes = services.my_votes(participant)
         with translation.override(self.language):
             title = workshop.title  # in the connection's language, where the host wrote it
-        return {
+        online = services.online_count(workshop.pk)
+        self._presence_mode = "list"
+        if self.protocol >= 2 and not joined.is_host and online > PRESENCE_LIST_LIMIT:
+            self._presence_mode = "count"
+        welcome = {
             "type": "welcome",
             "protocol": PROTOCOL_VERSION,
             "workshop": {
@@ -497,7 +578,7 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
                 "hand": participant.hand_raised,
                 **votes,
             },
-            "participants": services.presence_snapshot(workshop.pk),
+            "online": online,
             "limits": {
                 "max_text": services.MAX_TEXT_LENGTH,
                 "max_frame": MAX_FRAME_CHARS,
@@ -509,30 +590,12 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
                 "history_page": HISTORY_PAGE,
             },
         }
-
-    # When this process last swept each room: one sweep per room per process
-    # every SWEEP_INTERVAL is enough, whatever the number of connections.
-    _swept_at: dict[int, float] = {}
-
-    async def _watch(self):
-        """Close a connection that stopped pinging; now and then sweep the room's dead ones."""
-        next_sweep = time.monotonic() + random.uniform(5, SWEEP_INTERVAL)  # noqa: S311
-        while True:
-            await asyncio.sleep(self.watch_interval)
-            now = time.monotonic()
-            if now - self.last_heard > self.heartbeat_timeout:
-                await self.close(code=CLOSE_SILENT)
-                return
-            if now >= next_sweep:
-                next_sweep = now + SWEEP_INTERVAL
-                if now - self._swept_at.get(self.workshop_id, 0.0) < SWEEP_INTERVAL:
-                    continue
-                self._swept_at[self.workshop_id] = now
-                try:
-                    await database_sync_to_async(services.sweep_stale_connections)(self.workshop_id)
-                except Exception:
-                    # A failed sweep (the database restarting) is retried next time.
-                    logger.warning("Presence sweep failed", exc_info=True)
+        if self.protocol >= 2:
+            welcome["presence"] = self._presence_mode
+            welcome["limits"]["presence_list"] = PRESENCE_LIST_LIMIT
+        if self._presence_mode == "list":
+            welcome["participants"] = services.presence_snapshot(workshop.pk)
+        return welcome
 
     @staticmethod
     def _language(query, user) -> str:

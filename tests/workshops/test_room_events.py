@@ -213,7 +213,7 @@ async def test_presence_joined_and_left(room, host, learner):
     await h.quiet(0.3)
     await a.disconnect()
     left = await h.next("presence")
-    assert left == {"type": "presence", "left": [joined["joined"][0]["pid"]]}
+    assert left == {"type": "presence", "left": [joined["joined"][0]["pid"]], "online": 1}
 
 
 async def test_presence_sync_returns_everyone(room, host, learner):
