@@ -13,12 +13,16 @@ import asyncio
 import json
 import logging
 import time
+import uuid
 from collections import deque
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.db import DatabaseSyncToAsync
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.db import connection
 from django.utils import translation
@@ -101,6 +105,25 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
                 logger.warning("Leaving workshop room failed", exc_info=True)
 
     # -- connection lifecycle -------------------------------------------------
+
+    async def __call__(self, scope, receive, send):
+        """Serve one connection, without a channel of its own on the channel layer.
+
+        Channels gives every consumer a layer channel and waits on it beside
+        the WebSocket. Nothing sends to a room connection's channel: room
+        messages come through the process's hub (``workshops.fanout``). So
+        no per-connection channel is made: on the pub/sub layer that is one
+        Redis subscription per connection, and with Redis down, making it
+        (pub/sub) or waiting on it (core) fails and takes the connection down.
+        """
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.channel_name = f"room.{uuid.uuid4().hex}"  # names the Connection row only
+        self.base_send = send
+        try:
+            await await_many_dispatch([receive], self.dispatch)
+        except StopConsumer:
+            pass
 
     async def connect(self):
         user = self.scope["user"]

@@ -96,7 +96,8 @@ class LayerMonitor:
             await asyncio.sleep(PROBE_INTERVAL if self.live else RETRY_INTERVAL)
             try:
                 if channel is None:
-                    channel = await self.layer.new_channel("probe.")
+                    # The default prefix, like the hubs' (see RoomHub.subscribe).
+                    channel = await self.layer.new_channel()
                 token = secrets.token_hex(8)
                 await self.layer.send(channel, {"type": "probe", "token": token})
                 while (await asyncio.wait_for(self.layer.receive(channel), PROBE_TIMEOUT)).get(

@@ -214,7 +214,8 @@ def sweep_dead_processes() -> dict[int, list[int]]:
     def left_at(connection):
         if not connection.process:
             return connection.last_seen_at
-        return min(dead.get(connection.process, connection.last_seen_at), now)
+        # Its process's last beat: gone after that, and not before it was last seen.
+        return min(max(dead.get(connection.process, now), connection.last_seen_at), now)
 
     gone = _close_and_tell(stale, left_at)
     RoomProcess.objects.filter(key__in=list(dead)).delete()
