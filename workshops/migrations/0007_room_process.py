@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workshops', '0005_admin_labels'),
+        ('workshops', '0006_calendarfeed_token_digest'),
     ]
 
     operations = [
