@@ -574,7 +574,7 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
     def _welcome(self, joined) -> dict:
         workshop = joined.workshop
         participant = joined.participant
-        votes = services.my_votes(participant)
+        votes = {"votes": {}, "upvoted": []} if joined.new else services.my_votes(participant)
         with translation.override(self.language):
             title = workshop.title  # in the connection's language, where the host wrote it
         online = services.online_count(workshop.pk)
@@ -617,7 +617,7 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
             welcome["presence"] = self._presence_mode
             welcome["limits"]["presence_list"] = PRESENCE_LIST_LIMIT
         if self._presence_mode == "list":
-            welcome["participants"] = services.presence_snapshot(workshop.pk)
+            welcome["participants"] = services.presence_snapshot(workshop.pk, workshop)
         return welcome
 
     @staticmethod

@@ -44,6 +44,8 @@ class Joined:
     is_host: bool
     #: The presence entry to announce, or None if the person was already present.
     announce: dict | None = None
+    #: Whether the participant was created now (so has no votes yet).
+    new: bool = False
 
 
 def _presence_entry(participant: Participant, hosts: set[int]) -> dict:
@@ -66,9 +68,9 @@ def online_participants(workshop_id: int, exclude_connection: int | None = None)
     return live
 
 
-def presence_snapshot(workshop_id: int) -> list[dict]:
+def presence_snapshot(workshop_id: int, workshop: Workshop | None = None) -> list[dict]:
     """Everyone connected now, hosts first then by name."""
-    workshop = Workshop.objects.get(pk=workshop_id)
+    workshop = workshop or Workshop.objects.get(pk=workshop_id)
     hosts = host_ids(workshop)
     pids = online_participants(workshop_id).values("participant_id")
     participants = Participant.objects.filter(pk__in=pids, is_removed=False)
@@ -93,7 +95,9 @@ def join_room(user: User, workshop_id: int, channel_name: str, process: str = ""
         return None
     host = is_host(user, workshop)
     with transaction.atomic():
-        participant = participant_for(user, workshop)
+        participant, created = Participant.objects.get_or_create(
+            workshop=workshop, user=user, defaults={"display_name": user.display_name}
+        )
         if participant.display_name != user.display_name:
             participant.display_name = user.display_name
             participant.save(update_fields=["display_name"])
@@ -106,13 +110,16 @@ def join_room(user: User, workshop_id: int, channel_name: str, process: str = ""
         connection = Connection.objects.create(
             workshop=workshop, participant=participant, channel_name=channel_name, process=process
         )
-    announce = None if already_present else _presence_entry(participant, host_ids(workshop))
+    announce = None
+    if not already_present:
+        announce = _presence_entry(participant, {user.pk} if host else set())
     return Joined(
         workshop=workshop,
         participant=participant,
         connection=connection,
         is_host=host,
         announce=announce,
+        new=created,
     )
 
 
