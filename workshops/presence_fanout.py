@@ -23,9 +23,17 @@ import secrets
 import time
 import weakref
 
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync
+from django.db import connection
 
 from . import services
+
+
+def database_sync_to_async(func):
+    """In a worker thread of its own (on PostgreSQL), as the consumer's queries are:
+    Channels' one shared thread also resolves every handshake's user."""
+    return DatabaseSyncToAsync(func, thread_sensitive=connection.vendor == "sqlite")
+
 
 logger = logging.getLogger(__name__)
 
