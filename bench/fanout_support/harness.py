@@ -350,8 +350,19 @@ async def run_clients(url_for, headers_for, origin, clients, args, room, pid) ->
                     await asyncio.sleep(0.2 * (attempt + 1))
         sockets[i] = ws
         readers.append(asyncio.create_task(reader(i, ws)))
-        if not room:
+        if room:
+            readers.append(asyncio.create_task(heartbeat(ws)))
+        else:
             harness.on_joined()
+
+    async def heartbeat(ws):
+        # The room closes a connection that sends nothing for 70 s; a real
+        # client pings every 25 s from the moment it connects. (The floor has
+        # no heartbeat to honour.)
+        await asyncio.sleep(random.uniform(0, 25))
+        while True:
+            await ws.send('{"type": "ping"}')
+            await asyncio.sleep(25)
 
     rss_before = rss_kb(pid)
     started = time.perf_counter()
@@ -364,16 +375,6 @@ async def run_clients(url_for, headers_for, origin, clients, args, room, pid) ->
         print(f"  (only {harness.joined} of {clients} joined)", flush=True)
     join_s = time.perf_counter() - started
 
-    async def heartbeat(ws):
-        # The room closes a connection that sends nothing for 70 s; a real
-        # client pings every 25 s. (The floor has no heartbeat to honour.)
-        await asyncio.sleep(random.uniform(0, 25))
-        while True:
-            await ws.send('{"type": "ping"}')
-            await asyncio.sleep(25)
-
-    if room:
-        readers += [asyncio.create_task(heartbeat(ws)) for ws in sockets]
     await asyncio.sleep(2.0)  # let joins and presence traffic settle
     rss_after = rss_kb(pid)
     cpu_before = cpu_seconds(pid)
