@@ -92,18 +92,6 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
     #: The highest seq sent to this client, in a history or live.
     highest = 0
 
-    async def __call__(self, scope, receive, send):
-        """Run the connection; whatever ends it (a close, a crash, a cancelled task),
-        the connection leaves the hub and the room's presence."""
-        try:
-            await super().__call__(scope, receive, send)
-        finally:
-            self.close_sent = self.closing = True
-            try:
-                await self._leave()
-            except Exception:
-                logger.warning("Leaving workshop room failed", exc_info=True)
-
     # -- connection lifecycle -------------------------------------------------
 
     async def __call__(self, scope, receive, send):
@@ -115,6 +103,9 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         no per-connection channel is made: on the pub/sub layer that is one
         Redis subscription per connection, and with Redis down, making it
         (pub/sub) or waiting on it (core) fails and takes the connection down.
+
+        Whatever ends the connection (a close, a crash, a cancelled task), it
+        leaves the hub and the room's presence.
         """
         self.scope = scope
         self.channel_layer = get_channel_layer(self.channel_layer_alias)
@@ -124,6 +115,12 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
             await await_many_dispatch([receive], self.dispatch)
         except StopConsumer:
             pass
+        finally:
+            self.close_sent = self.closing = True
+            try:
+                await self._leave()
+            except Exception:
+                logger.warning("Leaving workshop room failed", exc_info=True)
 
     async def connect(self):
         user = self.scope["user"]

@@ -3,16 +3,14 @@
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from channels.testing import WebsocketCommunicator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.factories import UserFactory
-from lms.asgi import application
 from workshops import consumers, presence_fanout
 from workshops.models import Connection, Participant
 
-from .conftest import RoomClient, session_cookie
+from .conftest import RoomClient
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -20,12 +18,8 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 class Version2Client(RoomClient):
     """A room client that asks for protocol 2."""
 
-    async def connect(self):
-        cookie = await database_sync_to_async(session_cookie)(self.user)
-        path = f"/ws/workshops/{self.workshop.pk}/?lang=en&protocol=2"
-        headers = [(b"cookie", f"sessionid={cookie}".encode()), (b"origin", self.origin)]
-        self.communicator = WebsocketCommunicator(application, path, headers=headers)
-        return await self.communicator.connect(timeout=5)
+    def __init__(self, user, workshop, **kwargs):
+        super().__init__(user, workshop, protocol=2, **kwargs)
 
 
 async def test_joins_and_leaves_arrive_together_in_one_frame(room, host, live_workshop):
@@ -66,9 +60,9 @@ async def test_a_large_room_sends_version_2_participants_the_count(
         assert "participants" not in welcome
         assert welcome["limits"]["presence_list"] == 1
 
-        old = room(learner2)  # version 1: the list, as before
+        old = room(learner2)  # without ?protocol=2: the list, as in version 1
         old_welcome, _ = await old.join()
-        assert old_welcome["protocol"] == 1
+        assert old_welcome["protocol"] == 2  # the server's version
         assert {p["name"] for p in old_welcome["participants"]} == {"Host Dara", "Sokha", "Vanna"}
         assert "presence" not in old_welcome
 
@@ -117,6 +111,7 @@ async def test_a_host_of_a_large_room_gets_the_list(
 def _admission_queries(workshop, user) -> int:
     consumer = consumers.WorkshopRoomConsumer()
     consumer.workshop_id, consumer.protocol, consumer.channel_name = workshop.pk, 2, "x"
+    consumer.language = "en"
     with CaptureQueriesContext(connection) as queries:
         assert consumer._admit(user, "process") is not None
     welcome = consumer._admit(user, "process")[1]
