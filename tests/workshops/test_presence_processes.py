@@ -142,9 +142,11 @@ async def test_the_room_is_told_when_another_process_died(
         )
         return participant.pk
 
-    pid = await elsewhere()
     h = room(host)
     await h.join()
+    # Only now: a sweep that ran before the host's connection was stored would
+    # rightly count no one online.
+    pid = await elsewhere()
     left = await h.next("presence", timeout=5)
     while "left" not in left:
         left = await h.next("presence", timeout=5)
