@@ -48,7 +48,7 @@ def h_pid(client) -> int:
 async def test_a_large_room_sends_version_2_participants_the_count(
     room, host, learner, learner2, live_workshop, monkeypatch
 ):
-    monkeypatch.setattr(consumers, "PRESENCE_LIST_LIMIT", 1)
+    monkeypatch.setattr(consumers.protocol, "PRESENCE_LIST_LIMIT", 1)
     h = room(host)
     await h.join()
     a = Version2Client(learner, live_workshop)
@@ -97,7 +97,7 @@ async def test_a_large_room_sends_version_2_participants_the_count(
 async def test_a_host_of_a_large_room_gets_the_list(
     room, host, learner, live_workshop, monkeypatch
 ):
-    monkeypatch.setattr(consumers, "PRESENCE_LIST_LIMIT", 0)
+    monkeypatch.setattr(consumers.protocol, "PRESENCE_LIST_LIMIT", 0)
     await room(learner).join()
     h = Version2Client(host, live_workshop)
     try:
@@ -129,7 +129,7 @@ def _fill(workshop, count: int) -> None:
 
 async def test_admission_costs_the_same_queries_whatever_the_room_size(live_workshop, monkeypatch):
     """Connect, register and welcome: the same number of queries at 12 and at 60 people."""
-    monkeypatch.setattr(consumers, "PRESENCE_LIST_LIMIT", 10)
+    monkeypatch.setattr(consumers.protocol, "PRESENCE_LIST_LIMIT", 10)
 
     @database_sync_to_async
     def measure():
