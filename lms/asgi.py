@@ -12,8 +12,11 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.auth import AuthMiddleware, get_user  # noqa: E402
+from channels.db import DatabaseSyncToAsync  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.sessions import CookieMiddleware, SessionMiddleware  # noqa: E402
+from django.db import connection  # noqa: E402
 
 from accounts.middleware import SessionPolicyScopeMiddleware  # noqa: E402
 from certificates.uploads import RefuseOversizeUploads  # noqa: E402
@@ -22,6 +25,25 @@ from workshops.routing import websocket_urlpatterns  # noqa: E402
 from workshops.serverlog import install as quiet_client_mistakes  # noqa: E402
 
 quiet_client_mistakes()
+
+
+class ParallelAuthMiddleware(AuthMiddleware):
+    """Channels' ``AuthMiddleware``, resolving the session's user in any worker thread.
+
+    Channels runs every handshake's session and user queries on one shared
+    thread, so when 2,000 people arrive at once their handshakes queue
+    behind each other. On PostgreSQL each lookup is independent and may run
+    beside the others (SQLite keeps to one thread).
+    """
+
+    async def resolve_scope(self, scope):
+        lookup = DatabaseSyncToAsync(get_user.func, thread_sensitive=connection.vendor == "sqlite")
+        scope["user"]._wrapped = await lookup(scope)
+
+
+def AuthMiddlewareStack(inner):  # noqa: N802 - the name Channels gives it
+    return CookieMiddleware(SessionMiddleware(ParallelAuthMiddleware(inner)))
+
 
 application = ProtocolTypeRouter(
     {

@@ -1,4 +1,4 @@
-"""One channel-layer subscription per room per server process.
+"""One channel-layer subscription per room per server process, paused while Redis is down.
 
 A room's events go to the channel-layer group ``workshop.<id>``. If every
 WebSocket connection joined that group itself, one message to a room of N
@@ -12,16 +12,37 @@ the process's connections for that room, in order.
 Nothing else changes: the stored log is still the truth, a message the
 layer drops is still filled in by the client from the log, and several
 processes still share a room through the layer (each with its own hub).
+
+When the layer's Redis goes away, the process's :class:`LayerMonitor`
+notices (a hub's receive fails, a subscription fails, or its probe, a
+message to itself every ``PROBE_INTERVAL`` seconds, does not come back) and
+hands every listener a ``room.live`` message with ``state: "paused"``. It
+then probes every ``RETRY_INTERVAL``; once a probe comes back it subscribes
+every hub to its group again (a restarted Redis has forgotten them) and
+hands every listener ``state: "resumed"``, on which each connection sends
+its client what was stored meanwhile (``WorkshopRoomConsumer``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import weakref
 from typing import Protocol
 
+from channels.layers import InMemoryChannelLayer
+
 logger = logging.getLogger(__name__)
+
+#: Seconds between probes while the layer works, and while it does not.
+PROBE_INTERVAL = 2.0
+RETRY_INTERVAL = 0.5
+#: A probe that has not come back after this long means the layer is down.
+PROBE_TIMEOUT = 2.0
+
+PAUSED = {"type": "room.live", "state": "paused"}
+RESUMED = {"type": "room.live", "state": "resumed"}
 
 
 class Listener(Protocol):
@@ -30,21 +51,117 @@ class Listener(Protocol):
         up the rest of the room (see ``WorkshopRoomConsumer.deliver``)."""
 
 
+class LayerMonitor:
+    """Whether this process's channel layer delivers, and the hubs to tell when it changes."""
+
+    def __init__(self, layer):
+        self.layer = layer
+        self.live = True
+        self.hubs: dict[str, RoomHub] = {}
+        self._live = asyncio.Event()
+        self._live.set()
+        self._task: asyncio.Task | None = None
+        # The in-memory layer cannot go away: nothing to watch.
+        self.watch = not isinstance(layer, InMemoryChannelLayer)
+
+    def register(self, hub: RoomHub) -> None:
+        self.hubs[hub.group] = hub
+        if self.watch and (self._task is None or self._task.done()):
+            self._task = asyncio.create_task(self._probe_loop(), name="layer monitor")
+
+    def unregister(self, hub: RoomHub) -> None:
+        if self.hubs.get(hub.group) is hub:
+            del self.hubs[hub.group]
+        if not self.hubs and self._task is not None and self.live:
+            self._task.cancel()
+            self._task = None
+
+    def failed(self, error: BaseException | None = None) -> None:
+        """Something could not use the layer: pause live delivery until it works again."""
+        if self.live:
+            self.live = False
+            self._live.clear()
+            logger.warning("Channel layer unreachable, live delivery paused: %s", error)
+            for hub in list(self.hubs.values()):
+                hub.dispatch(PAUSED)
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._probe_loop(), name="layer monitor")
+
+    async def wait_live(self) -> None:
+        await self._live.wait()
+
+    async def _probe_loop(self) -> None:
+        channel = None
+        while self.hubs or not self.live:
+            await asyncio.sleep(PROBE_INTERVAL if self.live else RETRY_INTERVAL)
+            try:
+                if channel is None:
+                    # The default prefix, like the hubs' (see RoomHub.subscribe).
+                    channel = await self.layer.new_channel()
+                token = secrets.token_hex(8)
+                await self.layer.send(channel, {"type": "probe", "token": token})
+                while (await asyncio.wait_for(self.layer.receive(channel), PROBE_TIMEOUT)).get(
+                    "token"
+                ) != token:
+                    pass  # a late answer to an earlier probe
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # noqa: BLE001 - any failure means "down"
+                channel = None  # a timed-out receive may have dropped it
+                self.failed(error)
+                continue
+            if not self.live:
+                await self._recover()
+
+    async def _recover(self) -> None:
+        try:
+            for hub in list(self.hubs.values()):
+                await hub.subscribe()
+        except Exception as error:  # noqa: BLE001 - still down: try again later
+            logger.info("Channel layer answers but subscribing failed: %s", error)
+            return
+        self.live = True
+        self._live.set()
+        logger.warning("Channel layer reachable again, live delivery resumed")
+        for hub in list(self.hubs.values()):
+            hub.dispatch(RESUMED)
+
+
 class RoomHub:
     """The process's subscription to one room's group and its local listeners."""
 
-    def __init__(self, layer, group: str):
+    def __init__(self, layer, group: str, monitor: LayerMonitor):
         self.layer = layer
         self.group = group
+        self.monitor = monitor
         self.listeners: dict[int, Listener] = {}
         self.channel: str | None = None
         self.task: asyncio.Task | None = None
         self._ready = asyncio.Lock()
+        #: The room's online count, as last told by a presence message.
+        self.online: int | None = None
 
-    async def add(self, listener: Listener) -> None:
-        """Register ``listener``; on return, every later group message reaches it."""
+    async def add(self, listener: Listener) -> bool:
+        """Register ``listener``; on return, every later group message reaches it.
+
+        Returns whether live delivery works now. If not, the listener still
+        gets ``room.live`` "resumed" when it does again.
+        """
         self.listeners[id(listener)] = listener
+        self.monitor.register(self)
+        if not self.monitor.live:
+            return False
+        try:
+            await self.subscribe()
+        except Exception as error:  # noqa: BLE001 - Redis down: paused, not refused
+            self.monitor.failed(error)
+            return False
+        return self.monitor.live
+
+    async def subscribe(self) -> None:
         async with self._ready:
+            if not self.listeners:
+                return
             if self.channel is None:
                 # The default prefix: channels-redis polls one key per prefix
                 # and process, so a channel of its own prefix would starve.
@@ -65,34 +182,51 @@ class RoomHub:
             if self.task is not None:
                 self.task.cancel()
                 self.task = None
+            self.monitor.unregister(self)
             if self.channel is not None:
-                await self.layer.group_discard(self.group, self.channel)
-                self.channel = None
+                channel, self.channel = self.channel, None
+                try:
+                    await self.layer.group_discard(self.group, channel)
+                except Exception:  # noqa: BLE001 - the layer forgets it anyway (expiry)
+                    logger.info("Could not leave %s while the layer is down", self.group)
         return True
 
     async def _pump(self) -> None:
-        channel = self.channel
         while True:
             try:
-                message = await self.layer.receive(channel)
+                message = await self.layer.receive(self.channel)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                # Redis restarting: wait a moment and go on. Clients fill any
-                # gap from the stored log when the next event arrives.
-                logger.warning("Room hub %s could not receive", self.group, exc_info=True)
-                await asyncio.sleep(1)
+            except Exception as error:  # noqa: BLE001
+                # Redis restarting: pause, and receive again once the monitor
+                # has seen the layer work (and subscribed this hub again).
+                self.monitor.failed(error)
+                await self.monitor.wait_live()
                 continue
-            for listener in list(self.listeners.values()):
-                try:
-                    listener.deliver(message)
-                except Exception:
-                    logger.warning("Delivery in %s failed", self.group, exc_info=True)
+            self.dispatch(message)
+
+    def dispatch(self, message: dict) -> None:
+        if message.get("type") == "room.presence" and "online" in message:
+            self.online = message["online"]
+        for listener in list(self.listeners.values()):
+            try:
+                listener.deliver(message)
+            except Exception:
+                logger.warning("Delivery in %s failed", self.group, exc_info=True)
 
 
-# Hubs per event loop, then per (layer, group): tests run each on its own
-# loop and layer; a server has one of each.
+# Hubs and monitors per event loop, then per layer: tests run each on its
+# own loop and layer; a server has one of each.
 _hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_monitors: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def monitor_for(layer) -> LayerMonitor:
+    monitors = _monitors.setdefault(asyncio.get_running_loop(), {})
+    monitor = monitors.get(id(layer))
+    if monitor is None or monitor.layer is not layer:
+        monitor = monitors[id(layer)] = LayerMonitor(layer)
+    return monitor
 
 
 def hub_for(layer, group: str) -> RoomHub:
@@ -101,12 +235,15 @@ def hub_for(layer, group: str) -> RoomHub:
     key = (id(layer), group)
     hub = hubs.get(key)
     if hub is None or hub.layer is not layer:
-        hub = hubs[key] = RoomHub(layer, group)
+        hub = hubs[key] = RoomHub(layer, group, monitor_for(layer))
     return hub
 
 
-async def join(layer, group: str, listener: Listener) -> None:
-    await hub_for(layer, group).add(listener)
+async def join(layer, group: str, listener: Listener) -> RoomHub:
+    """Add ``listener`` to the room's hub; ``hub.monitor.live`` says whether delivery works."""
+    hub = hub_for(layer, group)
+    await hub.add(listener)
+    return hub
 
 
 async def leave(layer, group: str, listener: Listener) -> None:

@@ -283,9 +283,12 @@ class RoomEvent(models.Model):
 class Connection(models.Model):
     """One WebSocket connection to a room: presence and attendance come from these.
 
-    ``last_seen_at`` moves with the client's heartbeats, so a connection that
-    vanished without a goodbye (a dead phone, a killed server process) is
-    closed by the sweeper at its last sign of life.
+    ``process`` names the server process (its :class:`RoomProcess`) holding
+    the connection. That process moves ``last_seen_at`` for all its open
+    connections at once (attendance counts from it) and its own heartbeat
+    row says it is alive: when the row goes stale, another process closes
+    its connections (see ``workshops.services.room.presence``). A connection
+    whose person stopped pinging is closed by its own process.
     """
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="connections")
@@ -296,14 +299,36 @@ class Connection(models.Model):
     joined_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
+    process = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = _("connection")
         verbose_name_plural = _("connections")
-        indexes = [models.Index(fields=["workshop", "left_at", "last_seen_at"])]
+        indexes = [
+            models.Index(fields=["workshop", "left_at", "last_seen_at"]),
+            models.Index(
+                fields=["process"],
+                condition=Q(left_at__isnull=True),
+                name="workshops_open_conn_process",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant} @ {self.joined_at:%Y-%m-%d %H:%M}"
+
+
+class RoomProcess(models.Model):
+    """A server process holding room connections, and when it last said it was alive."""
+
+    key = models.CharField(max_length=32, primary_key=True)
+    beat_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("room server process")
+        verbose_name_plural = _("room server processes")
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class Attendance(models.Model):

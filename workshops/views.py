@@ -50,6 +50,10 @@ def _room_strings() -> dict:
         "reconnecting": _("Reconnecting… what you write is kept and sent when you are back."),
         "offline": _("You are offline. What you write is kept and sent when you are back."),
         "connected": _("Connected"),
+        "paused": _(
+            "Live updates are paused. What you send is still saved; what others say "
+            "appears when live updates are back."
+        ),
         "refused": _("You cannot join this room."),
         "removed": _("A host has removed you from this workshop."),
         "ended": _("This workshop has ended."),

@@ -229,6 +229,10 @@
       case "ack": return settle(frame.client_id);
       case "error": return onError(frame);
       case "presence": return onPresence(frame);
+      case "live":
+        // Redis is away: what people send is stored, others' events come after.
+        showConnection(frame.state === "paused" ? S.paused : "");
+        return;
       case "pong":
         if (frame.online !== Object.keys(participants).length) send({ type: "presence.sync" });
         return;

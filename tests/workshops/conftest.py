@@ -29,7 +29,16 @@ class RoomClient:
     """One participant's WebSocket connection to a room."""
 
     def __init__(
-        self, user, workshop, *, since=None, origin=ORIGIN, lang="en", host=HOST, scheme="ws"
+        self,
+        user,
+        workshop,
+        *,
+        since=None,
+        origin=ORIGIN,
+        lang="en",
+        host=HOST,
+        scheme="ws",
+        protocol=None,
     ):
         self.user = user
         self.host = host
@@ -38,6 +47,7 @@ class RoomClient:
         self.since = since
         self.origin = origin
         self.lang = lang
+        self.protocol = protocol
         self.seen: list[dict] = []
         # Frames read past while waiting for an ack, to be read again in order.
         self.put_back: list[dict] = []
@@ -48,6 +58,8 @@ class RoomClient:
         path = f"/ws/workshops/{self.workshop.pk}/?lang={self.lang}"
         if self.since is not None:
             path += f"&since={self.since}"
+        if self.protocol is not None:
+            path += f"&protocol={self.protocol}"
         headers = [(b"cookie", f"sessionid={cookie}".encode())]
         if self.host:
             headers.append((b"host", self.host))

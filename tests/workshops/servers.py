@@ -61,8 +61,10 @@ def session_cookie(user) -> str:
 
 
 @contextlib.contextmanager
-def daphne(port: int | None = None, *, redis_url: str | None = None):
-    """Run ``daphne lms.asgi:application`` until the block ends; yields its base URL."""
+def daphne(port: int | None = None, *, redis_url: str | None = None, started=None):
+    """Run ``daphne lms.asgi:application`` until the block ends; yields its base URL.
+
+    ``started``, a list, receives the ``Popen`` (for a test that kills the process)."""
     port = port or free_port()
     env = {
         **os.environ,
@@ -90,6 +92,8 @@ def daphne(port: int | None = None, *, redis_url: str | None = None):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    if started is not None:
+        started.append(process)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -106,3 +106,33 @@ def test_the_page_header_follows_the_room(chromium):
             host_context.close()
             context.close()
     assert not foreign, f"requests to other hosts: {foreign}"
+
+
+def test_the_room_says_live_updates_are_paused_while_redis_is_down(chromium):
+    """The server's Redis is killed: the page says live updates are paused (in the
+    page's language), what is sent meanwhile is kept, and once Redis is back the
+    notice goes and the missed message appears."""
+    from tests.support.redis_server import redis_server
+
+    workshop = WorkshopFactory(status="live", title_en="Paused room")
+    dara, sokha = UserFactory(display_name="Dara"), UserFactory(display_name="Sokha")
+    foreign = []
+    with redis_server() as redis, daphne(redis_url=redis.url) as base:
+        dara_context, dara_page = open_room(chromium, base, dara, workshop, foreign)
+        sokha_context, sokha_page = open_room(chromium, base, sokha, workshop, foreign)
+        try:
+            notice = sokha_page.locator("#room-connection")
+            assert notice.is_hidden()
+            redis.kill()
+            notice.wait_for(state="visible")
+            assert notice.inner_text().startswith("Live updates are paused.")
+            say(dara_page, "Said while Redis was down")
+            dara_page.locator(".room-item--pending", has_text="Said while Redis").wait_for()
+            redis.start()
+            notice.wait_for(state="hidden")
+            has_message(sokha_page, "Said while Redis was down")
+            has_message(dara_page, "Said while Redis was down")
+        finally:
+            dara_context.close()
+            sokha_context.close()
+    assert not foreign, f"requests to other hosts: {foreign}"

@@ -350,3 +350,16 @@ def test_upcoming_listing_query_count_is_constant(user_client, user, django_asse
         RegistrationFactory(workshop=w, user=user)
     with django_assert_max_num_queries(25):
         assert user_client.get("/en/workshops/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("lang", "paused"),
+    [("en", "Live updates are paused."), ("km", "ការធ្វើបច្ចុប្បន្នភាពផ្ទាល់ត្រូវបានផ្អាក។")],
+)
+def test_the_room_client_gets_the_paused_notice_in_the_pages_language(
+    user_client, workshop, lang, paused
+):
+    """The words the room client shows on a ``live: paused`` frame come with the page."""
+    html = user_client.get(f"/{lang}/workshops/{workshop.pk}/").content.decode()
+    strings = re.search(r'<script id="room-strings" type="application/json">(.*?)</script>', html)
+    assert json.loads(strings.group(1))["paused"].startswith(paused)

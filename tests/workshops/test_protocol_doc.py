@@ -37,7 +37,10 @@ def _json_blocks() -> list[dict]:
 
 EXAMPLES = _json_blocks()
 CLIENT_EXAMPLES = [e for e in EXAMPLES if e["type"] in frames.FIELDS]
-SERVER_EXAMPLES = {e["type"]: e for e in EXAMPLES if e["type"] not in frames.FIELDS}
+# Whole frames only: an example with "..." shows only what one variant adds.
+SERVER_EXAMPLES = {
+    e["type"]: e for e in EXAMPLES if e["type"] not in frames.FIELDS and "..." not in e
+}
 
 
 def _table_codes(heading: str) -> set[str]:

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from workshops import consumers
+from workshops import consumers, presence_fanout
 from workshops.models import RoomEvent
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -171,10 +171,10 @@ async def test_garbage_that_persists_is_disconnected(room, learner):
 
 async def test_silent_connection_is_closed_and_left(room, host, learner, monkeypatch):
     """A client that stops sending heartbeats is closed, and others see it leave."""
+    monkeypatch.setattr(presence_fanout, "BEAT_INTERVAL", 0.05)
     h = room(host)
     await h.join()
-    monkeypatch.setattr(consumers, "HEARTBEAT_TIMEOUT", 0.3)
-    monkeypatch.setattr(consumers, "WATCH_INTERVAL", 0.05)
+    monkeypatch.setattr(consumers.protocol, "HEARTBEAT_TIMEOUT", 0.3)
     a = room(learner)
     await a.join()
     assert await a.closed() == 4408
@@ -192,7 +192,7 @@ async def test_a_client_that_stops_reading_is_closed_not_waited_for(monkeypatch)
 
     from workshops import consumers
 
-    monkeypatch.setattr(consumers, "MAX_BACKLOG", 3)
+    monkeypatch.setattr(consumers.protocol, "MAX_BACKLOG", 3)
     consumer = consumers.WorkshopRoomConsumer()
     consumer.connection_id, consumer.held, consumer.backlog = 1, None, deque()
     consumer.history_upto, consumer.pid = 0, 7

@@ -88,7 +88,7 @@ def test_dead_connection_is_swept_and_the_room_told(workshop, listener):
         last_seen_at=silent_since,
     )
     assert services.sweep_stale_connections(workshop.pk) == [participant.pk]
-    assert listener() == {"type": "room.presence", "left": [participant.pk]}
+    assert listener() == {"type": "room.presence", "left": [participant.pk], "online": 0}
     dead.refresh_from_db()
     assert dead.left_at == silent_since
     assert services.sweep_stale_connections(workshop.pk) == []

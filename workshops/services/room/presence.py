@@ -1,4 +1,14 @@
-"""Presence: who is connected now, joining and leaving, heartbeats and the sweeper."""
+"""Presence: who is connected now, joining and leaving, process heartbeats and the sweeper.
+
+Each server process beats (``beat_process``) every few seconds: one row
+update for the process, and every ``TOUCH_INTERVAL`` one statement moving
+``last_seen_at`` for all its open connections. A connection is closed by
+its own process when it leaves or stops pinging; when a process dies,
+another one's ``sweep_dead_processes`` closes its connections once its
+heartbeat is ``PROCESS_TIMEOUT`` old. Joins and leaves are told to the room
+by the consumer's presence batcher (``workshops.presence_fanout``); the
+sweeper tells the room itself, one message per room and sweep.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +18,11 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ... import tasks
-from ...models import Connection, Participant, Workshop
+from ...models import Connection, Participant, RoomProcess, Workshop
 from ..access import host_ids, is_host, may_join
 from ..registration import register
 from .events import broadcast
@@ -21,6 +32,8 @@ if TYPE_CHECKING:
 
 #: A connection not heard from for this long is treated as gone.
 PRESENCE_TIMEOUT = timedelta(seconds=75)
+#: A process whose heartbeat is this old is dead: its connections are closed.
+PROCESS_TIMEOUT = timedelta(seconds=18)
 
 
 @dataclass
@@ -29,6 +42,10 @@ class Joined:
     participant: Participant
     connection: Connection
     is_host: bool
+    #: The presence entry to announce, or None if the person was already present.
+    announce: dict | None = None
+    #: Whether the participant was created now (so has no votes yet).
+    new: bool = False
 
 
 def _presence_entry(participant: Participant, hosts: set[int]) -> dict:
@@ -51,9 +68,9 @@ def online_participants(workshop_id: int, exclude_connection: int | None = None)
     return live
 
 
-def presence_snapshot(workshop_id: int) -> list[dict]:
+def presence_snapshot(workshop_id: int, workshop: Workshop | None = None) -> list[dict]:
     """Everyone connected now, hosts first then by name."""
-    workshop = Workshop.objects.get(pk=workshop_id)
+    workshop = workshop or Workshop.objects.get(pk=workshop_id)
     hosts = host_ids(workshop)
     pids = online_participants(workshop_id).values("participant_id")
     participants = Participant.objects.filter(pk__in=pids, is_removed=False)
@@ -65,19 +82,22 @@ def online_count(workshop_id: int) -> int:
     return online_participants(workshop_id).values("participant_id").distinct().count()
 
 
-def join_room(user: User, workshop_id: int, channel_name: str) -> Joined | None:
+def join_room(user: User, workshop_id: int, channel_name: str, process: str = "") -> Joined | None:
     """Admit ``user`` to the room, or ``None`` to refuse the connection.
 
     Registers an audience member who has not registered (while seats are
-    left), records the connection, and tells the room if they were not
-    already present on another connection.
+    left) and records the connection. ``Joined.announce`` is the entry the
+    caller tells the room about if the person was not already present on
+    another connection. A constant number of queries, whatever the room's size.
     """
     workshop = Workshop.objects.filter(pk=workshop_id).first()
     if workshop is None or not user.is_authenticated or not may_join(user, workshop):
         return None
     host = is_host(user, workshop)
     with transaction.atomic():
-        participant = participant_for(user, workshop)
+        participant, created = Participant.objects.get_or_create(
+            workshop=workshop, user=user, defaults={"display_name": user.display_name}
+        )
         if participant.display_name != user.display_name:
             participant.display_name = user.display_name
             participant.save(update_fields=["display_name"])
@@ -88,14 +108,19 @@ def join_room(user: User, workshop_id: int, channel_name: str) -> Joined | None:
                 return None
         already_present = online_participants(workshop_id).filter(participant=participant).exists()
         connection = Connection.objects.create(
-            workshop=workshop, participant=participant, channel_name=channel_name
+            workshop=workshop, participant=participant, channel_name=channel_name, process=process
         )
-        if not already_present:
-            entry = _presence_entry(participant, host_ids(workshop))
-            transaction.on_commit(
-                lambda: broadcast(workshop_id, {"type": "room.presence", "joined": [entry]})
-            )
-    return Joined(workshop=workshop, participant=participant, connection=connection, is_host=host)
+    announce = None
+    if not already_present:
+        announce = _presence_entry(participant, {user.pk} if host else set())
+    return Joined(
+        workshop=workshop,
+        participant=participant,
+        connection=connection,
+        is_host=host,
+        announce=announce,
+        new=created,
+    )
 
 
 def touch_connection(connection_id: int) -> None:
@@ -105,55 +130,103 @@ def touch_connection(connection_id: int) -> None:
     )
 
 
-def leave_room(connection_id: int) -> None:
-    """Close a connection; tell the room if its person has no other connection left."""
+def leave_room(connection_id: int) -> list[int]:
+    """Close a connection; returns ``[pid]`` if its person has no other connection left
+    (for the caller to tell the room), else ``[]``."""
     connection = Connection.objects.select_related("participant").filter(pk=connection_id).first()
     if connection is None:
-        return
+        return []
     now = timezone.now()
     with transaction.atomic():
         closed = Connection.objects.filter(pk=connection_id, left_at__isnull=True).update(
             left_at=now, last_seen_at=now
         )
         if closed:
-            _after_departure(connection.workshop_id, [connection.participant])
+            return _after_departure(connection.workshop_id, [connection.participant])
+    return []
 
 
-def _after_departure(workshop_id: int, participants: list[Participant]) -> None:
+def _after_departure(workshop_id: int, participants: list[Participant]) -> list[int]:
+    """Record the attendance of those of ``participants`` now gone; return their pids."""
     online = set(online_participants(workshop_id).values_list("participant_id", flat=True))
     gone = [p for p in participants if p.pk not in online]
-    if gone:
-        pids = sorted({p.pk for p in gone})
-        transaction.on_commit(
-            lambda: broadcast(workshop_id, {"type": "room.presence", "left": pids})
-        )
     if gone:
         user_ids = sorted({p.user_id for p in gone})
         transaction.on_commit(
             lambda: tasks.record_workshop_attendance.enqueue(workshop_id, user_ids)
         )
+    return sorted({p.pk for p in gone})
+
+
+def _close_and_tell(stale: list[Connection], left_at) -> dict[int, list[int]]:
+    """Close ``stale`` connections (each by exactly one sweeper) at ``left_at(connection)``,
+    tell each room who went offline; returns ``{workshop_id: [pid, ...]}``."""
+    closed: dict[int, list[Participant]] = {}
+    with transaction.atomic():
+        for connection in stale:
+            if Connection.objects.filter(pk=connection.pk, left_at__isnull=True).update(
+                left_at=left_at(connection)
+            ):
+                closed.setdefault(connection.workshop_id, []).append(connection.participant)
+        gone = {}
+        for workshop_id, participants in closed.items():
+            pids = _after_departure(workshop_id, participants)
+            if pids:
+                gone[workshop_id] = pids
+                count = online_count(workshop_id)
+                transaction.on_commit(
+                    lambda w=workshop_id, p=pids, n=count: broadcast(
+                        w, {"type": "room.presence", "left": p, "online": n}
+                    )
+                )
+    return gone
 
 
 def sweep_stale_connections(workshop_id: int) -> list[int]:
-    """Close connections not heard from within ``PRESENCE_TIMEOUT`` (a lost phone, a dead
-    server process). Each stale connection is closed by exactly one sweeper, which then
-    tells the room. Returns the participant ids that went offline."""
+    """Close the room's connections not heard from within ``PRESENCE_TIMEOUT`` (a lost
+    phone, a dead server process). Returns the participant ids that went offline."""
     cutoff = timezone.now() - PRESENCE_TIMEOUT
     stale = list(
         Connection.objects.filter(
             workshop_id=workshop_id, left_at__isnull=True, last_seen_at__lt=cutoff
         ).select_related("participant")
     )
-    closed = []
-    with transaction.atomic():
-        for connection in stale:
-            if Connection.objects.filter(pk=connection.pk, left_at__isnull=True).update(
-                left_at=connection.last_seen_at
-            ):
-                closed.append(connection.participant)
-        if closed:
-            _after_departure(workshop_id, closed)
-    return sorted({p.pk for p in closed})
+    return _close_and_tell(stale, lambda c: c.last_seen_at).get(workshop_id, [])
+
+
+def beat_process(key: str, *, touch: bool) -> None:
+    """Process ``key`` is alive; with ``touch``, so are all its open connections."""
+    now = timezone.now()
+    RoomProcess.objects.update_or_create(key=key, defaults={"beat_at": now})
+    if touch:
+        Connection.objects.filter(process=key, left_at__isnull=True).update(last_seen_at=now)
+
+
+def sweep_dead_processes() -> dict[int, list[int]]:
+    """Close the connections of processes whose heartbeat is ``PROCESS_TIMEOUT`` old,
+    at their last heartbeat, and forget those processes. Returns ``{workshop: [pid]}``."""
+    now = timezone.now()
+    cutoff = now - PROCESS_TIMEOUT
+    dead = dict(RoomProcess.objects.filter(beat_at__lt=cutoff).values_list("key", "beat_at"))
+    alive = RoomProcess.objects.filter(beat_at__gte=cutoff).values("key")
+    orphaned = ~Q(process="") & ~Q(process__in=alive)
+    # Rows from before processes beat: their own heartbeats, as before.
+    silent = Q(process="", last_seen_at__lt=now - PRESENCE_TIMEOUT)
+    stale = list(
+        Connection.objects.filter(left_at__isnull=True)
+        .filter(orphaned | silent)
+        .select_related("participant")
+    )
+
+    def left_at(connection):
+        if not connection.process:
+            return connection.last_seen_at
+        # Its process's last beat: gone after that, and not before it was last seen.
+        return min(max(dead.get(connection.process, now), connection.last_seen_at), now)
+
+    gone = _close_and_tell(stale, left_at)
+    RoomProcess.objects.filter(key__in=list(dead)).delete()
+    return gone
 
 
 def participant_for(user: User, workshop: Workshop) -> Participant:
