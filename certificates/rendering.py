@@ -12,14 +12,14 @@ and image cache and is reused for every certificate a process renders (one per
 thread: Pango objects are not shared between threads). It lays a certificate
 out, checks that every line is inside the frame (:func:`place`), setting it a
 step smaller until it is, and writes it with the Khmer text layer of
-``pdftext``. :func:`font_setup` gives other documents (reports) the same fonts.
+``pdftext``, taking the shortcuts of :mod:`certificates.render_shortcuts`.
+:func:`font_setup` gives other documents (reports) the same fonts.
 """
 
 from __future__ import annotations
 
 import mimetypes
 import os
-import re
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -28,19 +28,23 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
-from xml.etree import ElementTree
 
-import cssselect2
-import pydyf
 from django.conf import settings
 from django.template.loader import render_to_string
-from weasyprint import CSS, HTML, Attachment
+from weasyprint import CSS, Attachment
 from weasyprint.formatting_structure.boxes import TextBox
 from weasyprint.images import SVGImage
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import fonts, pdftext, qr
+from .render_shortcuts import (
+    USER_AGENT_CSS,
+    CertificateHTML,
+    RecordedSVG,
+    collected_when_done,
+    compress_once,
+)
 
 PDF_VARIANT = "pdf/a-3b"
 ASSETS_DIR = Path(__file__).resolve().parent / "static" / "certificates" / "pdf"
@@ -203,124 +207,6 @@ def place(document) -> bool:
     return True
 
 
-#: The user-agent rules a certificate needs, in place of WeasyPrint's whole HTML
-#: stylesheet: matching hundreds of rules for elements a certificate never has
-#: (tables, forms, lists) against each of its elements is a tenth of a
-#: layout. These are WeasyPrint's own rules for the elements the template
-#: uses (``html5_ua.css``), so the page is drawn exactly as with the full
-#: stylesheet; ``tests/certificates`` compares the two pixel for pixel.
-USER_AGENT_CSS = """
-[hidden], head, link, meta, script, style, title { display: none }
-html, body, div, footer, h1, main, p { display: block }
-body { margin: 8px }
-p { margin-top: 1em; margin-bottom: 1em }
-h1 { margin-top: .67em; margin-bottom: .67em; font-size: 2em; font-weight: bold }
-h1 { bookmark-level: 1; bookmark-label: content(text) }
-h1 { hyphens: manual; break-after: avoid; break-inside: avoid }
-img, svg { overflow: hidden }
-html { color-scheme: light }
-@page { margin: 75px }
-"""
-
-
-class CertificateHTML(HTML):
-    """A certificate document: WeasyPrint's ``HTML`` with :data:`USER_AGENT_CSS`."""
-
-    user_agent_stylesheet: CSS | None = None
-
-    @classmethod
-    def from_markup(cls, markup: str, *, base_url: str, url_fetcher) -> CertificateHTML:
-        """The document ``markup`` describes, read as XML when it is well-formed.
-
-        WeasyPrint reads HTML with a parser written in Python, a twentieth of
-        a certificate's render; the template closes its void elements, so its
-        output is also XML, which the standard library's C parser reads in a
-        fraction of the time into the same tree. Only escaped text comes from
-        people (the template autoescapes), so no entity or declaration of
-        theirs reaches the parser. Anything else is read as HTML.
-        """
-        try:
-            root = ElementTree.fromstring(markup)  # noqa: S314 - our own template's output
-        except ElementTree.ParseError:
-            return cls(string=markup, base_url=base_url, url_fetcher=url_fetcher)
-        if root.tag != "html" or root.find("body") is None:
-            return cls(string=markup, base_url=base_url, url_fetcher=url_fetcher)
-        document = cls.__new__(cls)
-        # What HTML.__init__ sets once its parser has built the tree.
-        document.base_url = base_url
-        document.url_fetcher = url_fetcher
-        document.media_type = "print"
-        document.wrapper_element = cssselect2.ElementWrapper.from_html_root(
-            root, content_language=None
-        )
-        document.etree_element = document.wrapper_element.etree_element
-        return document
-
-    def _ua_stylesheets(self, forms=False):
-        if forms or self.user_agent_stylesheet is None:
-            return super()._ua_stylesheets(forms)
-        return [self.user_agent_stylesheet]
-
-
-class RecordedSVG:
-    """A fixed SVG asset (the ornaments, the diamonds) drawn once, then replayed.
-
-    WeasyPrint draws an SVG image anew for every document: it parses each
-    path's data and transforms every point, a large part of writing a
-    certificate, for pictures that never change. The first time this image
-    is drawn at a size, the operations it appends to the page's content
-    stream are kept, with the opacity states they name; later documents get
-    a copy of them and the states added to their page's resources as
-    WeasyPrint adds them (``Stream.set_alpha``). The operations are relative
-    to the transformation WeasyPrint sets up before drawing an image, so a
-    replayed picture lands wherever its box is. A drawing that needs any
-    other page resource (patterns, images, shadings, fonts, soft masks) is
-    not kept, and is drawn normally every time.
-    """
-
-    _RESOURCE_OPERATORS = (b" Do", b" sh", b" scn", b" SCN", b" Tf")
-    _ALPHA_STATE = re.compile(rb"/([aA])(\d+(?:\.\d+)?) gs")
-
-    def __init__(self, image):
-        self.image = image
-        self.recorded: dict[tuple[float, float], tuple[list[bytes], dict] | None] = {}
-
-    def __getattr__(self, name):
-        return getattr(self.image, name)
-
-    def draw(self, stream, concrete_width, concrete_height, style):
-        key = (round(concrete_width, 6), round(concrete_height, 6))
-        if self.recorded.get(key) is not None:
-            operations, states = self.recorded[key]
-            for name, state in states.items():
-                stream._resources["ExtGState"].setdefault(name, state)
-            stream.stream.extend(operations)
-            return
-        # Colours and opacity set before the picture must not be left out of it.
-        stream._current_color = stream._current_color_stroke = None
-        stream._current_alpha = stream._current_alpha_stroke = None
-        stream._current_font = None
-        before = len(stream.stream)
-        self.image.draw(stream, concrete_width, concrete_height, style)
-        if key not in self.recorded:
-            self.recorded[key] = self._recording(stream, stream.stream[before:])
-
-    def _recording(self, stream, operations):
-        states = {}
-        for operation in operations:
-            if not isinstance(operation, bytes) or operation.endswith(self._RESOURCE_OPERATORS):
-                return None
-            if operation.endswith(b" gs"):
-                match = self._ALPHA_STATE.fullmatch(operation)
-                if match is None:
-                    return None  # a soft mask or another state WeasyPrint numbers per page
-                name = operation[1:-3].decode()
-                states[name] = pydyf.Dictionary(
-                    {"CA" if match.group(1) == b"A" else "ca": float(match.group(2))}
-                )
-        return list(operations), states
-
-
 class CertificateRenderer:
     """One font configuration, one parsed stylesheet, one image cache; many PDFs."""
 
@@ -345,8 +231,12 @@ class CertificateRenderer:
             {"user_agent_stylesheet": CSS(string=USER_AGENT_CSS)},
         )
 
-    def layout(self, html: str):
-        """The laid-out document (boxes and pages), without writing a PDF."""
+    def layout(self, html: str, *, keep_qr: bool = False):
+        """The laid-out document (boxes and pages), without writing a PDF.
+
+        The QR image is dropped from the image cache afterwards, unless
+        ``keep_qr`` (the next fitting step draws the same one).
+        """
         document = self.html_class.from_markup(
             html, base_url=self.base_url, url_fetcher=self.fetcher
         )
@@ -358,26 +248,34 @@ class CertificateRenderer:
                 pdf_variant=PDF_VARIANT,
             )
         finally:
-            # The QR image is drawn for one certificate: keep only the fixed assets,
-            # and draw the fixed pictures from their recording.
-            for url in list(self.image_cache):
-                if "/qr/" in str(url):
-                    del self.image_cache[url]
-                elif isinstance(self.image_cache[url], SVGImage):
-                    self.image_cache[url] = RecordedSVG(self.image_cache[url])
+            # Draw the fixed pictures from their recording from now on.
+            for url, image in list(self.image_cache.items()):
+                if isinstance(image, SVGImage):
+                    self.image_cache[url] = RecordedSVG(image)
+            if not keep_qr:
+                self._forget_qr()
+
+    def _forget_qr(self) -> None:
+        """Keep only the fixed assets: a QR image is drawn for one certificate."""
+        for url in [url for url in self.image_cache if "/qr/" in str(url)]:
+            del self.image_cache[url]
 
     def fitted_layout(self, html: str | Callable[[int], str]):
         """The laid-out certificate, set smaller step by step until it fits the frame.
 
         ``html`` is the document, or a function giving it at each fitting step
         (``document.render_html`` with ``fit=``). Raises :class:`DoesNotFit`
-        if even the smallest step overflows.
+        if even the smallest step overflows. The QR code is made once for all
+        the steps.
         """
         make = html if callable(html) else (lambda fit: html)
-        for fit in range(MAX_FIT + 1 if callable(html) else 1):
-            document = self.layout(make(fit))
-            if place(document):
-                return document
+        try:
+            for fit in range(MAX_FIT + 1 if callable(html) else 1):
+                document = self.layout(make(fit), keep_qr=True)
+                if place(document):
+                    return document
+        finally:
+            self._forget_qr()
         raise DoesNotFit("The certificate's text does not fit on the page at any size.")
 
     def render(
@@ -394,11 +292,20 @@ class CertificateRenderer:
         ``attachments`` are ``(file name, description, text)`` triples embedded
         as associated files; ``timestamp`` dates them (defaults to now).
         """
-        with pdftext.exact_text():
+        with collected_when_done(), pdftext.exact_text():
             return self._write(self.fitted_layout(html), identifier, attachments, timestamp)
 
     def _write(self, document, identifier, attachments, timestamp) -> bytes:
-        embedded = [
+        return document.write_pdf(
+            pdf_variant=PDF_VARIANT,
+            pdf_identifier=identifier,
+            attachments=self._attachments(attachments, timestamp),
+            uncompressed_pdf=False,
+            finisher=_finish,
+        )
+
+    def _attachments(self, attachments, timestamp) -> list[Attachment]:
+        return [
             Attachment(
                 string=text,
                 name=name,
@@ -410,13 +317,11 @@ class CertificateRenderer:
             )
             for name, description, text in attachments
         ]
-        return document.write_pdf(
-            pdf_variant=PDF_VARIANT,
-            pdf_identifier=identifier,
-            attachments=embedded,
-            uncompressed_pdf=False,
-            finisher=pdftext.finisher,
-        )
+
+
+def _finish(document, pdf) -> None:
+    pdftext.finisher(document, pdf)
+    compress_once(pdf)
 
 
 class DoesNotFit(ValueError):

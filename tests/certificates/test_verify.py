@@ -283,6 +283,21 @@ def test_offline_check_reads_revocation_from_a_saved_status_list(
     assert code == 1 and "REVOKED" in text and "NOT REVOKED" not in text
 
 
+def test_offline_check_of_a_revoked_certificate_never_says_valid(
+    certificate, admin_user, django_capture_on_commit_callbacks
+):
+    """Revoked, and checked offline without a status list: genuine signature, status
+    unknown, exit 3; nothing it prints says "VALID"."""
+    with django_capture_on_commit_callbacks(execute=True):
+        revocation.revoke(admin_user, certificate, reason="Issued in error.")
+    code, text = offline(
+        links.qr_content(certificate), "--name", "Chan Sokha", "--title", ENGLISH_TITLE
+    )
+    assert code == 3
+    assert "SIGNATURE GENUINE" in text and "STATUS UNKNOWN" in text
+    assert "VALID" not in text.upper().replace("INVALID", "")
+
+
 def test_offline_check_refuses_another_name_and_any_altered_byte(certificate):
     qr = links.qr_content(certificate)
     code, text = offline(qr, "--name", "Someone Else", "--title", ENGLISH_TITLE)
