@@ -257,7 +257,7 @@ def main() -> None:
             for name, url in PAGES.items():
                 bare = _time(client, BARE_PATH, args.repeat)
                 page = _time(client, url, args.repeat)
-                cold = _time(client, url, 1, cold=True)
+                cold = _time(client, url, args.repeat, cold=True)
                 times["bare"].append(bare)
                 times[name].append(page)
                 ratios[name].append(page / bare)

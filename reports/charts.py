@@ -201,10 +201,17 @@ def line_chart(
     widest = max((len(label) for label in labels), default=1) * SMALL_FONT * 0.6 + 10
     fits = max(2, int(plot_width // widest))
     every = max(1, math.ceil(count / fits))
-    for i, label in enumerate(labels if text_in_svg else []):
-        if i % every == 0 or i == count - 1 and count <= 6:
-            anchor = "middle" if 0 < i < count - 1 or count == 1 else ("start" if i == 0 else "end")
-            parts.append(_text(x_at(i), axis_y + 16, label, size=SMALL_FONT, anchor=anchor))
+    shown = [
+        (i, label)
+        for i, label in enumerate(labels)
+        if i % every == 0 or i == count - 1 and count <= 6
+    ]
+
+    def anchor_of(i: int) -> str:
+        return "middle" if 0 < i < count - 1 or count == 1 else ("start" if i == 0 else "end")
+
+    for i, label in shown if text_in_svg else []:
+        parts.append(_text(x_at(i), axis_y + 16, label, size=SMALL_FONT, anchor=anchor_of(i)))
     for index, line in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
         points = " ".join(f"{x_at(i):.1f},{y_at(v):.1f}" for i, v in enumerate(line.values))
@@ -231,10 +238,18 @@ def line_chart(
         parts.append(_text(left + 30, y, line.name, size=SMALL_FONT))
     parts.append("</svg>")
     if not text_in_svg:
-        shown = [label for i, label in enumerate(labels) if i % every == 0]
+        # Each label under its own point, as in the drawing (as a share of its width).
+        def place(i: int) -> str:
+            at = 100 * x_at(i) / WIDTH
+            return {
+                "start": f"left: {at:.2f}%",
+                "end": f"right: {100 - at:.2f}%",
+                "middle": f"left: {at:.2f}%; transform: translateX(-50%)",
+            }[anchor_of(i)]
+
         parts.append(
             '<div class="axis-labels">'
-            + "".join(f"<span>{escape(label)}</span>" for label in shown)
+            + "".join(f'<span style="{place(i)}">{escape(label)}</span>' for i, label in shown)
             + '</div><ul class="legend">'
             + "".join(
                 f'<li><span class="swatch" style="border-color: {PALETTE[i % len(PALETTE)]}; '

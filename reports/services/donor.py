@@ -121,7 +121,11 @@ def donor_content(report: DonorReport) -> dict:
                 "figures": [
                     {
                         "table": figure.table,
-                        "rows": figure.table.formatted(small_cells=True),
+                        # Each cell with whether it is a figure (aligned to the end).
+                        "rows": [
+                            list(zip(row, [c.numeric for c in figure.table.columns], strict=True))
+                            for row in figure.table.formatted(small_cells=True)
+                        ],
                         "chart": figure.chart,
                     }
                     for figure in figures

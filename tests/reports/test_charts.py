@@ -77,3 +77,29 @@ def test_numbers_in_khmer_and_english():
     assert fmt.small(4, language="km") == "< ៥" and fmt.small(0, language="en") == "0"
     with translation.override("km"):
         assert fmt.number(1200) == "១.២០០"
+
+
+def test_pdf_period_labels_sit_under_their_points_as_in_the_drawing():
+    """In the PDF the period labels are HTML under the drawing (WeasyPrint shapes Khmer
+    only there); each is placed at its point's share of the width, not spread evenly."""
+    import re
+
+    months = [f"M{i}" for i in range(12)]
+    with translation.override("en"), charts.for_weasyprint():
+        markup = str(
+            charts.line_chart(
+                "l", "Over time", "desc", months, [charts.Series("A", list(range(12)))], fmt.number
+            )
+        )
+    svg = parse(markup.split("</svg>", 1)[0] + "</svg>")
+    points = [
+        float(pair.split(",")[0]) for pair in next(svg.iter(f"{SVG}polyline")).get("points").split()
+    ]
+    width = float(svg.get("viewBox").split()[2])
+    labels = re.findall(r'<span style="([^"]+)">(M\d+)</span>', markup)
+    assert len(labels) >= 3
+    for style, label in labels:
+        share = 100 * points[int(label[1:])] / width
+        placed = re.search(r"(left|right): ([\d.]+)%", style)
+        at = float(placed[2]) if placed[1] == "left" else 100 - float(placed[2])
+        assert abs(at - share) < 0.01, (label, style)

@@ -134,3 +134,19 @@ def test_bad_request_changes_nothing(admin_client, world):
     assert response.status_code == 400
     assert "The end date must not be before the start date." in response.content.decode()
     assert not DonorReport.objects.exists()
+
+
+def test_pdf_tables_align_words_to_the_start_and_figures_to_the_end(
+    admin_client, world, django_capture_on_commit_callbacks
+):
+    """A province beside an organisation's name starts under its heading, as a word; only
+    figures line up on the right (read from Poppler's layout of the page)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(admin_client)
+    layout = pdftotext(download(admin_client, DonorReport.objects.get())).splitlines()
+    columns = re.compile(r"Organisation\s+Province\s+Learners")
+    heading = next(line for line in layout if columns.search(line))
+    row = next(line for line in layout if "Phnom Penh Legal Aid" in line)
+    province_at = row.index("Phnom Penh", row.index("Legal Aid"))
+    assert abs(province_at - heading.index("Province")) <= 1, (heading, row)
+    assert abs(row.rstrip().rindex("7") - (heading.rstrip().rindex("s"))) <= 1, (heading, row)
