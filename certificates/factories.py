@@ -29,7 +29,7 @@ def sample_content(**overrides) -> document.CertificateContent:
         "issuer_km": "បណ្ឌិត្យសភាអង្គការសង្គមស៊ីវិល",
         "issuer_en": "CSO Academy",
         "signatory_name": "Sok Vannak",
-        "signatory_title_km": "នាយកកម្មវិធីបណ្តុះបណ្តាល",
+        "signatory_title_km": "នាយកកម្មវិធីបណ្ដុះបណ្ដាល",
         "signatory_title_en": "Director of Training",
         "code": "7KQ2-MX9D",
         "verify_url": "https://academy.example.org/verify/Q2xK9mP4vT7wZr3sYb8nHd6fJcL/",

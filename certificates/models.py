@@ -301,7 +301,7 @@ class CertificateSettings(BaseGenericSetting):
     )
     signatory_name = models.CharField(_("signatory's name"), max_length=200, blank=True)
     signatory_title_km = models.CharField(
-        _("signatory's title in Khmer"), max_length=200, default="នាយកកម្មវិធីបណ្តុះបណ្តាល"
+        _("signatory's title in Khmer"), max_length=200, default="នាយកកម្មវិធីបណ្ដុះបណ្ដាល"
     )
     signatory_title_en = models.CharField(
         _("signatory's title in English"), max_length=200, default="Director of Training"
