@@ -2,6 +2,8 @@
 
 import json
 
+from django.utils import timezone
+
 from accounts.factories import MembershipFactory
 from mentoring import services
 from mentoring.models import MentoringOffer
@@ -40,7 +42,7 @@ def test_navigation_links_to_mentoring_when_signed_in(client, outsider):
 
 def test_personal_data_export_includes_mentoring(client, active_pair, mentor_rep):
     services.add_check_in(
-        mentor_rep, active_pair, date=active_pair.activated_at.date(), covered="Books"
+        mentor_rep, active_pair, date=timezone.localdate(active_pair.activated_at), covered="Books"
     )
     login(client, mentor_rep)
     reauthenticate(client)
