@@ -12,12 +12,17 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
+import subprocess
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from certificates import document, khmer, rendering
 
+from .pdf_helpers import PDFTOPPM
 from .pdf_reading import (
     FRAME,
     outside_frame,
@@ -202,3 +207,46 @@ def test_a_certificate_without_a_signatory_is_signed_by_the_issuer():
     assert "CSO Academy" in lines
     assert "Director of Training" not in lines  # the title belonged to a person who never signed
     assert khmer.has_khmer(document.build_context(c)["signatory_title_km"])
+
+
+def _rule_rows(data: bytes, dpi: int = 100) -> list[float]:
+    """The heights (pt) of the page's long orange rules (80 mm or more), from its pixels."""
+    with tempfile.TemporaryDirectory() as folder:
+        pdf = Path(folder) / "c.pdf"
+        pdf.write_bytes(data)
+        subprocess.run(  # noqa: S603 - our arguments
+            [PDFTOPPM, "-png", "-r", str(dpi), "-singlefile", str(pdf), str(Path(folder) / "p")],
+            check=True,
+        )
+        image = Image.open(Path(folder) / "p.png").convert("RGB")
+    width, height = image.size
+    pixels = image.load()
+    rows = []
+    for y in range(height):
+        orange = 0
+        for x in range(0, width, 2):
+            r, g, b = pixels[x, y]
+            orange += r > 150 and 60 < g < 140 and b < 60
+        if orange * 2 > 80 * dpi / 25.4:
+            rows.append(y * 72 / dpi)
+    return rows
+
+
+def test_the_rule_goes_under_both_names_of_an_organisation():
+    """An organisation's Khmer name sits with its English name, above the rule under the name."""
+    c = content(
+        "mentee",
+        "Prey Veng Community Safeguarding Network",
+        "បណ្ដាញស្ត្រីទន្លេសាប",
+        "Tonle Sap Women's Network",
+        name_alt="បណ្ដាញការពារសហគមន៍ព្រៃវែង",
+    )
+    data = rendering.get_renderer().render(functools.partial(document.render_html, c))
+    words = poppler_words(data)[1]
+    alt = [w for w in words if khmer.has_khmer(w.text) and "ព្រៃវែង" in w.text]
+    english = [w for w in words if w.text == "Network" and w.bottom - w.top > 14]
+    lead = [w for w in words if w.text == "mentoring"]
+    assert alt and english and lead
+    rules = [y for y in _rule_rows(data) if english[0].top < y < lead[0].top]
+    assert rules, "no rule between the organisation's name and the sentence after it"
+    assert min(rules) > max(w.bottom for w in alt) - 2  # under the Khmer name, not between
