@@ -18,11 +18,10 @@ from .home import certificates_count, completions_count, donor_headline, month_c
 from .learning import (
     FUNNEL_STAGES,
     DaysBetween,
+    completion_medians,
     funnel,
     learning_series,
     lesson_totals,
-    median_completion,
-    overall_median_completion,
 )
 from .mentoring import JSONArrayLength, feedback, pair_totals, pairs_at_risk, rounds
 from .reach import (
@@ -48,8 +47,7 @@ __all__ = [
     "funnel",
     "FUNNEL_STAGES",
     "DaysBetween",
-    "median_completion",
-    "overall_median_completion",
+    "completion_medians",
     "reach_totals",
     "reach_by_province",
     "reach_by_organisation",

@@ -39,7 +39,7 @@ def learning_report(filters: ReportFilters) -> Report:
     report.figures.append(Figure(over_time, _line("learning-over-time", over_time, description)))
 
     courses = queries.funnel(filters)
-    medians = queries.median_completion(filters)
+    medians, median = queries.completion_medians(filters)
     titles = queries.course_titles(courses)
     stage_labels = {
         "enrolled": _("Enrolled"),
@@ -95,7 +95,6 @@ def learning_report(filters: ReportFilters) -> Report:
         ],
     )
     report.figures.append(Figure(funnel_table, funnel_chart))
-    median = queries.overall_median_completion(filters)
     report.headline = [
         Headline(labels["enrolments"], fmt.number(totals["enrolments"])),
         Headline(labels["completions"], fmt.number(totals["completions"])),
