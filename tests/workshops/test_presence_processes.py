@@ -73,6 +73,7 @@ def test_the_people_of_a_killed_process_leave_the_list_within_30_seconds():
                 return time.monotonic() - killed_at
 
         gone_after = asyncio.run(scenario())
+    print(f"\nthe killed process's {len(people)} people left the list after {gone_after:.1f} s")
     assert gone_after < 30, f"listed for {gone_after:.1f} s after the process died"
     theirs = Connection.objects.filter(workshop=workshop, participant__user__in=people)
     assert theirs.count() == len(people)
