@@ -136,3 +136,53 @@ def test_the_room_says_live_updates_are_paused_while_redis_is_down(chromium):
             dara_context.close()
             sokha_context.close()
     assert not foreign, f"requests to other hosts: {foreign}"
+
+
+#: Before the page's scripts: Math.random is what the test says, the delays before a
+#: reconnection are recorded, and the room's sockets can be reached.
+RECONNECT_PROBE = """
+window.__rand = 0;
+Math.random = function () { return window.__rand; };
+window.__delays = [];
+var realSetTimeout = window.setTimeout;
+window.setTimeout = function (fn, ms) {
+  if (fn && fn.name === "connect") window.__delays.push(ms);
+  return realSetTimeout.apply(window, arguments);
+};
+var RealSocket = window.WebSocket;
+window.__sockets = [];
+window.WebSocket = class extends RealSocket {
+  constructor(...args) { super(...args); window.__sockets.push(this); }
+};
+"""
+
+
+def test_the_client_reconnects_with_full_jitter(chromium):
+    """The wait before a reconnection is a random share of the whole ceiling (0.5 s
+    on the first attempt), as the protocol document says: from 0 (random 0) to
+    just under the ceiling (random 0.999), not half the ceiling plus a random half."""
+    workshop = WorkshopFactory(status="live", title_en="Jitter room")
+    sokha = UserFactory(display_name="Sokha")
+    with daphne() as base:
+        context = chromium.new_context(base_url=base)
+        context.add_cookies([{"name": "sessionid", "value": session_cookie(sokha), "url": base}])
+        context.add_init_script(RECONNECT_PROBE)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            page.goto(f"/en/workshops/{workshop.pk}/")
+            page.locator("#room-actions button").first.wait_for()
+            delays = []
+            for rand, sockets in ((0, 2), (0.999, 3)):
+                page.evaluate(f"window.__rand = {rand}; window.__sockets.at(-1).close()")
+                # Reconnected (a function, not a string: the page's CSP forbids eval).
+                page.wait_for_function(
+                    f"() => window.__sockets.length === {sockets}"
+                    f" && window.__sockets.at(-1).readyState === 1"
+                )
+                page.locator("#room-connection").wait_for(state="hidden")  # welcomed
+                delays = page.evaluate("window.__delays")
+        finally:
+            context.close()
+    assert delays[0] == 0
+    assert 499 <= delays[1] < 500

@@ -1,6 +1,8 @@
 """Abuse that used to cost nothing: limits per person across connections, back-off
 after a limit close, one history page per fetch, the origin check, anonymous votes."""
 
+import json
+
 import pytest
 from channels.db import database_sync_to_async
 from django.test import override_settings
@@ -92,6 +94,66 @@ async def test_reconnecting_after_a_limit_close_waits_longer_each_time(
     later = room(learner)
     await later.connect()
     assert (await later.communicator.receive_output())["reason"] == "retry_after=4"
+
+
+async def _answers_until_closed(client) -> tuple[list[str], int]:
+    """What the server answered (presence lists and error codes), then the close code."""
+    answers = []
+    while True:
+        output = await client.communicator.receive_output(5)
+        if output["type"] == "websocket.close":
+            return answers, output.get("code")
+        frame = json.loads(output["text"])
+        if frame["type"] == "error":
+            answers.append(frame["code"])
+        elif "participants" in frame:
+            answers.append("presence")
+
+
+async def test_presence_sync_spends_the_persons_budget(room, learner, live_workshop, clock):
+    """presence.sync costs a unit like a fetch: four connections of one person get no
+    more full lists than the room budget, the rest are refused with rate_limited."""
+    tabs = [room(learner) for _ in range(4)]
+    for tab in tabs:
+        await tab.join()
+    for tab in tabs:
+        for _ in range(consumers.RATE_BURST - 1):
+            await tab.send(type="presence.sync")
+    codes = []
+    for tab in tabs:
+        answers = []
+        while len(answers) < consumers.RATE_BURST - 1:
+            frame = await tab.recv(timeout=10)
+            if frame["type"] == "error":
+                answers.append(frame["code"])
+            elif frame["type"] == "presence" and "participants" in frame:
+                answers.append("presence")
+        codes += answers
+    assert codes.count("presence") == ratelimit.LIMIT
+    assert codes.count("rate_limited") == 4 * (consumers.RATE_BURST - 1) - ratelimit.LIMIT
+    clock.now += ratelimit.WINDOW
+    await tabs[0].send(type="presence.sync")
+    assert "participants" in await tabs[0].next("presence")
+
+
+async def test_presence_sync_in_a_loop_is_closed_for_flooding(
+    room, learner, live_workshop, monkeypatch, clock
+):
+    """A client asking for the list over and over, its budget spent, gets rate_limited
+    and then the documented 4429; the next connection waits (back-off)."""
+    monkeypatch.setattr(ratelimit, "LIMIT", 2)
+    a = room(learner)
+    await a.join()
+    for _ in range(consumers.RATE_BURST + consumers.MAX_STRIKES + 2):
+        await a.send(type="presence.sync")
+    answers, code = await _answers_until_closed(a)
+    assert code == consumers.CLOSE_FLOODING
+    assert answers.count("presence") == 2
+    assert answers.count("rate_limited") == consumers.MAX_STRIKES
+    await a.disconnect()
+    b = room(learner)
+    await b.connect()
+    assert (await b.communicator.receive_output())["reason"].startswith("retry_after=")
 
 
 async def _fill_log(workshop, count):

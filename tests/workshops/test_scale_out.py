@@ -3,6 +3,7 @@
 import asyncio
 import json
 import os
+import time
 
 import pytest
 import websockets
@@ -79,3 +80,52 @@ def test_clients_on_two_processes_see_one_ordered_room():
     for name in ("Dara", "Sokha"):
         said = [text for _seq, who, text in on_first if who == name]
         assert said == [f"{name} {n}" for n in range(5)], "each person's messages keep their order"
+
+
+async def flood(base, workshop_id, cookie, count):
+    """Send ``count`` chat messages at once on one connection; the answer to each."""
+    url = base.replace("http://", "ws://") + f"/ws/workshops/{workshop_id}/?since=0"
+    headers = {"Cookie": f"sessionid={cookie}"}
+    async with websockets.connect(url, origin=base, additional_headers=headers) as ws:
+        welcome = json.loads(await ws.recv())
+        assert welcome["type"] == "welcome"
+        for n in range(count):
+            await ws.send(json.dumps({"type": "chat.send", "text": f"{base} {n}"}))
+        answers = []
+        while len(answers) < count:
+            frame = json.loads(await asyncio.wait_for(ws.recv(), 15))
+            if frame["type"] in ("ack", "error"):
+                answers.append(frame.get("code", "ok"))
+    return answers
+
+
+def test_the_persons_budget_holds_across_processes():
+    """One person on two connections to each of two processes, each within its own
+    burst: together they store no more than the room budget (the counter is in the
+    shared Redis); the rest are refused with rate_limited."""
+    from workshops import consumers
+    from workshops.models import RoomEvent
+    from workshops.services.room import ratelimit
+
+    url = redis_url()
+    workshop = WorkshopFactory(status="live")
+    cookie = session_cookie(UserFactory(display_name="Flood"))
+    each = consumers.RATE_BURST - 1
+    with daphne(redis_url=url) as first, daphne(redis_url=url) as second:
+
+        async def scenario():
+            # The budget is counted per WINDOW seconds of the clock: start early in
+            # one, so that the whole flood (about a second) falls within it.
+            into = time.time() % ratelimit.WINDOW
+            if into > ratelimit.WINDOW / 2:
+                await asyncio.sleep(ratelimit.WINDOW - into + 0.05)
+            return await asyncio.gather(
+                *(flood(base, workshop.pk, cookie, each) for base in (first, second) * 2)
+            )
+
+        answers = [code for one in asyncio.run(scenario()) for code in one]
+    assert answers.count("ok") == ratelimit.LIMIT
+    assert answers.count("rate_limited") == 4 * each - ratelimit.LIMIT
+    assert RoomEvent.objects.filter(workshop=workshop, kind="chat.message").count() == (
+        ratelimit.LIMIT
+    )

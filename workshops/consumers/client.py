@@ -63,7 +63,25 @@ class ClientFrames:
         await self._send_history(content["after"], content.get("until"), fill=True, single=True)
 
     async def on_presence_sync(self, content):
-        participants = await database_sync_to_async(services.presence_snapshot)(self.workshop_id)
+        """Asked by the client: one unit of the person's budget, like a ``fetch``."""
+
+        def snapshot():
+            if not ratelimit.spend(self.workshop_id, self.user_id):
+                return None
+            return services.presence_snapshot(self.workshop_id)
+
+        participants = await database_sync_to_async(snapshot)()
+        if participants is None:  # the person's budget across connections is spent
+            await self._protocol_error("rate_limited", close_code=CLOSE_FLOODING)
+            return
+        await self._send_presence(participants)
+
+    async def _send_presence(self, participants=None):
+        """The full list (the server's own sync, after live delivery resumes: no budget)."""
+        if participants is None:
+            participants = await database_sync_to_async(services.presence_snapshot)(
+                self.workshop_id
+            )
         await self.send_json(
             {"type": "presence", "participants": participants, "online": len(participants)}
         )

@@ -111,7 +111,7 @@ class RoomDelivery:
         self.history_upto = max(self.history_upto, upto)
         self.highest = max(self.highest, upto)
         if self._presence_mode == "list":
-            await self.on_presence_sync({})
+            await self._send_presence()
         else:
             online = await database_sync_to_async(services.online_count)(self.workshop_id)
             self.hub.online = online
