@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
-from . import fanout, presence_fanout, services
+from . import admission, fanout, presence_fanout, services
 from .services import ERROR_MESSAGES, RoomError
 
 logger = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         await self.beat.start(self)
         # Admission and the welcome in one database call: a constant number of
         # queries whatever the room's size (the list only where it is sent).
-        admitted = await database_sync_to_async(self._admit)(user, self.beat.key)
+        admitted = await admission.admit(self, user, self.beat.key)
         if admitted is None:
             # Refused before accept: the handshake fails with HTTP 403.
             self.beat.stop(self)
@@ -342,7 +342,7 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
             return
         self.backlog.append(message)
         if self.writer is None:
-            self.writer = asyncio.create_task(self._write_backlog())
+            self.writer = fanout.write_now(self._write_backlog())
 
     async def _write_backlog(self):
         try:
