@@ -93,9 +93,18 @@ def test_a_second_tab_in_the_same_batch_is_announced_once(big_workshop, learner)
     assert first.announce is not None and second.announce is None
 
 
-def test_a_nearly_full_room_admits_one_by_one_up_to_its_capacity(live_workshop):
+def test_a_nearly_full_room_admits_the_first_up_to_its_capacity(live_workshop):
     live_workshop.capacity = 3
     live_workshop.save(update_fields=["capacity"])
     people = UserFactory.create_batch(5)
     joined = join_many(live_workshop.pk, [(user, "x") for user in people], "process")
     assert [j is not None for j in joined] == [True, True, True, False, False]
+
+
+def test_a_registered_person_has_a_seat_in_a_full_room(live_workshop):
+    first, second = UserFactory.create_batch(2)
+    live_workshop.capacity = 1
+    live_workshop.save(update_fields=["capacity"])
+    Registration.objects.create(workshop=live_workshop, user=second)
+    joined = join_many(live_workshop.pk, [(first, "a"), (second, "b")], "process")
+    assert [j is not None for j in joined] == [False, True]

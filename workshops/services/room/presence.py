@@ -27,7 +27,7 @@ from ... import tasks
 from ...models import Connection, Participant, Registration, RoomProcess, Workshop
 from ..access import host_ids, is_host, may_join, seats_left
 from ..registration import UNLOCKED_SEATS_MARGIN, register
-from .events import broadcast
+from .events import broadcast, lock_room
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -165,20 +165,18 @@ def join_many(
     """``join_room`` for several people arriving together, in the same few queries however
     many they are (a large room's opening minute: hundreds of handshakes at once).
 
-    The common case, a room open to everyone signed in with seats to spare,
-    is decided for the whole batch at once; anything else (an invitation or
-    course audience, the last seats, an ended workshop) takes ``join_room``
-    per person, whose rules these are.
+    A room open to everyone signed in is decided for the whole batch at
+    once: with seats to spare without a lock, near its capacity under the
+    room's lock, seats going to the first to arrive (as ``register`` would,
+    one by one). Anything else (an invitation or course audience, an ended
+    workshop) takes ``join_room`` per person, whose rules these are.
     """
     workshop = Workshop.objects.filter(pk=workshop_id).first()
     if workshop is None:
         return [None] * len(requests)
-    if (
-        workshop.audience != Workshop.Audience.SIGNED_IN
-        or workshop.is_ended
-        or seats_left(workshop) - len(requests) <= UNLOCKED_SEATS_MARGIN
-    ):
+    if workshop.audience != Workshop.Audience.SIGNED_IN or workshop.is_ended:
         return [join_room(user, workshop_id, channel, process) for user, channel in requests]
+    near_full = seats_left(workshop) - len(requests) <= UNLOCKED_SEATS_MARGIN
     hosts = host_ids(workshop)
     users = {user.pk: user for user, _channel in requests if user.is_authenticated}
     removed = set(
@@ -192,6 +190,8 @@ def join_many(
         if pk in hosts or (user.is_active and pk not in removed)
     }
     with transaction.atomic():
+        if near_full:
+            _take_last_seats(workshop, admitted, hosts)
         participants = {
             p.user_id: p
             for p in Participant.objects.filter(workshop=workshop, user_id__in=admitted)
@@ -260,6 +260,25 @@ def join_many(
             )
         )
     return results
+
+
+def _take_last_seats(workshop: Workshop, admitted: dict, hosts: set[int]) -> None:
+    """Near capacity: keep in ``admitted`` the hosts, the registered, and as many others
+    as seats are left, in order of arrival. Takes the room's lock (a transaction is open)."""
+    lock_room(workshop.pk)
+    registered = set(
+        Registration.objects.filter(workshop=workshop, user_id__in=admitted).values_list(
+            "user_id", flat=True
+        )
+    )
+    seats = seats_left(workshop)
+    for pk in list(admitted):
+        if pk in hosts or pk in registered:
+            continue
+        if seats > 0:
+            seats -= 1
+        else:
+            del admitted[pk]
 
 
 def touch_connection(connection_id: int) -> None:
