@@ -475,9 +475,7 @@ class WorkshopRoomConsumer(AsyncWebsocketConsumer):
         """Send stored events after ``after`` (up to ``until``) in pages; return the last seq."""
         last = after
         while True:
-            events = await database_sync_to_async(services.events_after)(
-                self.workshop_id, last, until, HISTORY_PAGE
-            )
+            events = await admission.events_after(self.workshop_id, last, until, HISTORY_PAGE)
             complete = len(events) < HISTORY_PAGE
             if events:
                 last = events[-1]["seq"]
