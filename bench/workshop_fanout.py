@@ -83,6 +83,7 @@ def line(result: Result, floor: Result | None) -> str:
         f"{result.variant.label:<24}{result.clients:>8}{result.join_s:>8.1f}{result.p50:>9.1f}"
         f"{result.p99:>9.1f}{ratio:>8.2f}{100 * result.delivered:>9.2f}"
         f"{result.msgs_per_s:>7.0f}{result.cpu_s:>7.1f}{result.rss_per_conn_kb:>8.0f}"
+        f"{100 * result.client_load:>6.0f}{result.load:>6.1f}"
     )
 
 
@@ -103,6 +104,7 @@ def main() -> None:
     parser.add_argument(
         "--redis-url", default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/2"
     )
+    parser.add_argument("--profile", metavar="DIR", help="run Uvicorn under cProfile, stats in DIR")
     parser.add_argument("--floor-server", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor_server:
@@ -146,6 +148,8 @@ def main() -> None:
                     "cpu_s": r.cpu_s,
                     "rss_per_conn_kb": r.rss_per_conn_kb,
                     "dropped": r.dropped,
+                    "client_load": r.client_load,
+                    "load": r.load,
                 }
                 for r in results
             ],

@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 import weakref
 from typing import Protocol
 
@@ -40,6 +41,9 @@ PROBE_INTERVAL = 2.0
 RETRY_INTERVAL = 0.5
 #: A probe that has not come back after this long means the layer is down.
 PROBE_TIMEOUT = 2.0
+#: A hub renews its group membership (which layers expire after a day) when
+#: someone joins at least this long after it last did.
+RENEW_INTERVAL = 3600.0
 
 PAUSED = {"type": "room.live", "state": "paused"}
 RESUMED = {"type": "room.live", "state": "resumed"}
@@ -116,7 +120,7 @@ class LayerMonitor:
     async def _recover(self) -> None:
         try:
             for hub in list(self.hubs.values()):
-                await hub.subscribe()
+                await hub.subscribe(again=True)
         except Exception as error:  # noqa: BLE001 - still down: try again later
             logger.info("Channel layer answers but subscribing failed: %s", error)
             return
@@ -140,6 +144,7 @@ class RoomHub:
         self._ready = asyncio.Lock()
         #: The room's online count, as last told by a presence message.
         self.online: int | None = None
+        self.subscribed_at = 0.0
 
     async def add(self, listener: Listener) -> bool:
         """Register ``listener``; on return, every later group message reaches it.
@@ -158,9 +163,16 @@ class RoomHub:
             return False
         return self.monitor.live
 
-    async def subscribe(self) -> None:
+    async def subscribe(self, *, again: bool = False) -> None:
+        """Make sure the hub is subscribed; ``again`` subscribes even if it is (a
+        restarted Redis has forgotten every subscription)."""
         async with self._ready:
             if not self.listeners:
+                return
+            running = self.task is not None and not self.task.done()
+            if running and not again and time.monotonic() - self.subscribed_at < RENEW_INTERVAL:
+                # One subscription per room and process, not one per join: on
+                # the pub/sub layer each is a round trip to Redis, in a row.
                 return
             if self.channel is None:
                 # The default prefix: channels-redis polls one key per prefix
@@ -168,6 +180,7 @@ class RoomHub:
                 self.channel = await self.layer.new_channel()
             # Also renews the membership, which layers expire after a day.
             await self.layer.group_add(self.group, self.channel)
+            self.subscribed_at = time.monotonic()
             if self.task is None or self.task.done():
                 self.task = asyncio.create_task(self._pump(), name=f"hub {self.group}")
 
@@ -213,6 +226,62 @@ class RoomHub:
                 listener.deliver(message)
             except Exception:
                 logger.warning("Delivery in %s failed", self.group, exc_info=True)
+
+
+def write_now(coroutine) -> asyncio.Task | None:
+    """Run ``coroutine`` (a connection's writer) at once, in the caller's turn; returns
+    ``None`` if it finished, else a task that carries on from where it waited.
+
+    A room message reaches each of the process's N connections: a task per
+    connection per message is N task creations and N trips through the
+    event loop's queue before a single frame is written, and the last of
+    them waits behind all the others. Almost every write completes without
+    waiting (the socket's buffer has room), so it is done here: one message
+    to 2,000 people is 2,000 buffer writes in one turn. A write that must
+    wait (a client that reads slowly) goes on in a task of its own, and
+    that connection's later messages queue behind it.
+    """
+    try:
+        waiting_on = coroutine.send(None)
+    except StopIteration:
+        return None
+    except OSError:
+        return None  # the client went away: its disconnect handler cleans up
+    task = asyncio.ensure_future(_Resume(coroutine, waiting_on))
+    task.add_done_callback(_writer_done)
+    return task
+
+
+class _Resume:
+    """Await a coroutine that already ran up to its first wait (``waiting_on``)."""
+
+    def __init__(self, coroutine, waiting_on):
+        self.coroutine = coroutine
+        self.waiting_on = waiting_on
+
+    def __await__(self):
+        coroutine, waiting_on = self.coroutine, self.waiting_on
+        while True:
+            try:
+                value = yield waiting_on  # the task waits for what the coroutine waits for
+            except BaseException as error:  # noqa: BLE001 - handed to the coroutine
+                try:
+                    waiting_on = coroutine.throw(error)
+                except StopIteration as stop:
+                    return stop.value
+            else:
+                try:
+                    waiting_on = coroutine.send(value)
+                except StopIteration as stop:
+                    return stop.value
+
+
+def _writer_done(task: asyncio.Task) -> None:
+    if task.cancelled():
+        return
+    error = task.exception()
+    if error is not None and not isinstance(error, OSError):
+        logger.warning("A room connection's writer failed", exc_info=error)
 
 
 # Hubs and monitors per event loop, then per layer: tests run each on its

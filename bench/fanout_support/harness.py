@@ -56,6 +56,10 @@ class Result:
     rss_per_conn_kb: float = math.nan
     cpu_s: float = math.nan
     dropped: int = 0
+    #: The harness's CPU while the paced messages flowed, in cores.
+    client_load: float = math.nan
+    #: The machine's one-minute load average at the end of the run (2 cores, shared).
+    load: float = math.nan
 
     def pct(self, q: float) -> float:
         if not self.latencies:
@@ -134,8 +138,9 @@ def server_env(args, variant: Variant) -> dict:
     }
 
 
-def start_server(args, variant: Variant, port: int) -> subprocess.Popen:
+def start_server(args, variant: Variant, port: int, clients: int = 0) -> subprocess.Popen:
     python = sys.executable
+    env = server_env(args, variant)
     if variant.server == "floor":
         cmd = [python, str(SCRIPT), "--floor-server", str(port)]
     elif variant.server == "daphne":
@@ -147,8 +152,11 @@ def start_server(args, variant: Variant, port: int) -> subprocess.Popen:
             "--port", str(port), "--log-level", "warning", "--no-access-log",
             "--backlog", "4096",
         ]  # fmt: skip
+        if getattr(args, "profile", None):  # the same server under cProfile
+            cmd[1:3] = [str(ROOT / "bench" / "fanout_support" / "profiled.py")]
+            env["BENCH_PROFILE"] = str(Path(args.profile) / f"{variant.label}-{clients}.prof")
     log = open(OUT / f"server-{variant.label}.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(cmd, cwd=ROOT, env=server_env(args, variant), stdout=log, stderr=log)
+    process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -165,10 +173,10 @@ def start_server(args, variant: Variant, port: int) -> subprocess.Popen:
     raise RuntimeError(f"{variant.label} server did not start")
 
 
-def stop_server(process: subprocess.Popen) -> None:
+def stop_server(process: subprocess.Popen, timeout: float = 10) -> None:
     process.terminate()
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
 
@@ -262,6 +270,19 @@ def make_room(capacity: int) -> int:
     return workshop.pk
 
 
+def close_leftovers(workshop_id: int) -> None:
+    """Close what a stopped server left open (it is stopped before it has said goodbye
+    to 2,000 people), so the next run's server does not sweep it while its own join."""
+    from django.utils import timezone
+
+    from workshops.models import Connection, RoomProcess
+
+    Connection.objects.filter(workshop_id=workshop_id, left_at__isnull=True).update(
+        left_at=timezone.now()
+    )
+    RoomProcess.objects.all().delete()
+
+
 # ---------------------------------------------------------------------------
 # The harness
 # ---------------------------------------------------------------------------
@@ -309,7 +330,9 @@ class Harness:
 
 
 async def run_clients(url_for, headers_for, origin, clients, args, room, pid) -> dict:
-    import websockets
+    from websockets.exceptions import InvalidHandshake
+
+    from .client import connect as ws_connect
 
     harness = Harness(clients, room)
     sockets: list = [None] * clients
@@ -317,39 +340,27 @@ async def run_clients(url_for, headers_for, origin, clients, args, room, pid) ->
     retries = 0
     window = asyncio.Semaphore(args.connect_window)
 
-    async def reader(i, ws):
-        state = {}
-        try:
-            async for message in ws:
-                harness.on_frame(i, message, state)
-        except websockets.ConnectionClosed:
-            pass
-
     async def connect(i):
         # A handshake can fail on a busy server; a real client retries (the
         # browser client backs off and reconnects).
         nonlocal retries
+        state = {}
         async with window:
             for attempt in range(8):
                 try:
-                    ws = await websockets.connect(
+                    ws = await ws_connect(
                         url_for(i),
                         origin=origin,
-                        additional_headers=headers_for(i),
-                        compression=None,
-                        max_size=None,
-                        max_queue=None,
-                        open_timeout=120,
-                        ping_interval=None,
+                        headers=headers_for(i),
+                        on_text=lambda text: harness.on_frame(i, text, state),
                     )
                     break
-                except (OSError, websockets.InvalidHandshake, TimeoutError):
+                except (OSError, InvalidHandshake, TimeoutError):
                     if attempt == 7:
                         raise
                     retries += 1
                     await asyncio.sleep(0.2 * (attempt + 1))
         sockets[i] = ws
-        readers.append(asyncio.create_task(reader(i, ws)))
         if room:
             readers.append(asyncio.create_task(heartbeat(ws)))
         else:
@@ -387,17 +398,21 @@ async def run_clients(url_for, headers_for, origin, clients, args, room, pid) ->
             await sockets[i].send(
                 json.dumps({"type": "chat.send", "text": f"b:{k}", "client_id": f"bench-{k}"})
             )
-        except websockets.ConnectionClosed:
+        except ConnectionError:
             # The server dropped this client (it would reconnect and resume);
             # the message's deliveries count as lost.
             harness.done[k].set()
 
     # Latency: one sender every 1/rate seconds, a rate a lively room reaches.
+    # The harness's own CPU over it says whether the clients could keep up
+    # (near 100 % of a core, they set the figures, not the server).
     interval = 1.0 / args.rate
+    paced_started, client_cpu = time.perf_counter(), time.process_time()
     for k in range(args.messages):
         await send(k)
         await asyncio.sleep(interval)
     await wait_all(harness, range(args.messages), 30)
+    client_load = (time.process_time() - client_cpu) / (time.perf_counter() - paced_started)
     latencies = list(harness.latencies)
 
     # Throughput: a burst, as fast as the senders can go.
@@ -431,6 +446,7 @@ async def run_clients(url_for, headers_for, origin, clients, args, room, pid) ->
         "rss_per_conn_kb": (rss_after - rss_before) / clients,
         "cpu_s": cpu_s,
         "dropped": dropped,
+        "client_load": client_load,
     }
 
 
@@ -443,10 +459,11 @@ async def wait_all(harness, keys, timeout):
 
 def measure(args, variant: Variant, clients: int, sessions: list[str]) -> Result:
     port = free_port()
-    process = start_server(args, variant, port)
+    room = variant.server != "floor"
+    workshop = make_room(capacity=clients + 10) if room else None
+    process = start_server(args, variant, port, clients)
     try:
         origin = f"http://127.0.0.1:{port}"
-        room = variant.server != "floor"
         if not room:
 
             def url_for(i):
@@ -456,7 +473,6 @@ def measure(args, variant: Variant, clients: int, sessions: list[str]) -> Result
                 return {}
 
         else:
-            workshop = make_room(capacity=clients + 10)
 
             def url_for(i):
                 return f"ws://127.0.0.1:{port}/ws/workshops/{workshop}/?since=0&protocol=2"
@@ -468,8 +484,10 @@ def measure(args, variant: Variant, clients: int, sessions: list[str]) -> Result
             run_clients(url_for, headers_for, origin, clients, args, room, process.pid)
         )
     finally:
-        stop_server(process)
-    return Result(variant, clients, **figures)
+        stop_server(process, 120 if getattr(args, "profile", None) else 10)
+        if room:
+            close_leftovers(workshop)
+    return Result(variant, clients, **figures, load=os.getloadavg()[0])
 
 
 def redis_available(url: str) -> bool:

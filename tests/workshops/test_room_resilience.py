@@ -197,15 +197,17 @@ async def test_a_client_that_stops_reading_is_closed_not_waited_for(monkeypatch)
     consumer.connection_id, consumer.held, consumer.backlog = 1, None, deque()
     consumer.history_upto, consumer.pid = 0, 7
     sent, closed = [], []
+    stalled = asyncio.Event()  # never set: the client's socket buffer stays full
 
     async def send(text_data=None, bytes_data=None, close=False):
+        await stalled.wait()
         sent.append(text_data)
 
     async def close(code=None, reason=None):
         closed.append(code)
 
     consumer.send, consumer.close = send, close
-    for seq in range(1, 6):  # the hub hands over five events before the writer runs
+    for seq in range(1, 6):  # the first write waits; the next ones queue behind it
         consumer.deliver({"type": "room.event", "seq": seq, "text": f"event {seq}"})
     await asyncio.sleep(0)
     await asyncio.sleep(0)

@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 
-from .. import services
+from .. import admission, fanout, services
 from ..services.room import ratelimit
 from . import protocol
 from .protocol import (
@@ -46,7 +46,7 @@ class RoomDelivery:
             return
         self.backlog.append(message)
         if self.writer is None:
-            self.writer = asyncio.create_task(self._write_backlog())
+            self.writer = fanout.write_now(self._write_backlog())
 
     async def _write_backlog(self):
         try:
@@ -131,7 +131,7 @@ class RoomDelivery:
         """
         last = after
         while True:
-            page = await database_sync_to_async(self._history_page)(last, until, fill, single)
+            page = await self._history_page(last, until, fill, single)
             if page is None:
                 await self._protocol_error("rate_limited", close_code=CLOSE_FLOODING)
                 return last
@@ -140,13 +140,16 @@ class RoomDelivery:
             if complete or single or self.close_sent:
                 return last
 
-    def _history_page(self, after: int, until: int | None, fill: bool, check: bool):
-        if check and not ratelimit.spend(self.workshop_id, self.user_id):
+    async def _history_page(self, after: int, until: int | None, fill: bool, check: bool):
+        spend = database_sync_to_async(ratelimit.spend)
+        if check and not await spend(self.workshop_id, self.user_id):
             return None
-        events = services.events_after(self.workshop_id, after, until, HISTORY_PAGE)
+        # Read with the room's other waiting reads (``workshops.admission``): 2,000
+        # arrivals replaying the same log are one query, not 2,000.
+        events = await admission.events_after(self.workshop_id, after, until, HISTORY_PAGE)
         complete = len(events) < HISTORY_PAGE
         text = json.dumps({"type": "history", "events": events, "complete": complete, "fill": fill})
-        ratelimit.spend(
-            self.workshop_id, self.user_id, ratelimit.history_cost(len(text)), check=False
-        )
+        cost = ratelimit.history_cost(len(text))
+        if cost:  # a page below one unit's worth costs nothing: no round trip for it
+            await spend(self.workshop_id, self.user_id, cost, check=False)
         return text, (events[-1]["seq"] if events else after), complete

@@ -18,7 +18,7 @@ from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.utils import translation
 
-from .. import fanout, presence_fanout, services
+from .. import admission, fanout, presence_fanout, services
 from ..services.room import frames, ratelimit
 from . import protocol
 from .client import ClientFrames
@@ -111,7 +111,7 @@ class WorkshopRoomConsumer(ClientFrames, RoomDelivery, AsyncWebsocketConsumer):
         await self.beat.start(self)
         # Admission and the welcome in one database call: a constant number of
         # queries whatever the room's size (the list only where it is sent).
-        admitted = await database_sync_to_async(self._admit)(user, self.beat.key)
+        admitted = await admission.admit(self, user, self.beat.key)
         if admitted is None:
             # Refused before accept: the handshake fails with HTTP 403.
             self.beat.stop(self)

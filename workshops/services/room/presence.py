@@ -12,6 +12,8 @@ sweeper tells the room itself, one message per room and sweep.
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -22,10 +24,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ... import tasks
-from ...models import Connection, Participant, RoomProcess, Workshop
-from ..access import host_ids, is_host, may_join
-from ..registration import register
-from .events import broadcast
+from ...models import Connection, Participant, Registration, RoomProcess, Workshop
+from ..access import host_ids, is_host, may_join, seats_left
+from ..registration import UNLOCKED_SEATS_MARGIN, register
+from .events import broadcast, lock_room
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -68,8 +70,39 @@ def online_participants(workshop_id: int, exclude_connection: int | None = None)
     return live
 
 
+_batch = threading.local()
+
+
+@contextmanager
+def one_admission():
+    """Within the block, the room's online count and list are read once per room.
+
+    For a batch of joins admitted together (``join_many``): their welcomes
+    all describe the room as it is after the batch, so they share one count
+    and one list rather than reading them again per person.
+    """
+    _batch.memo = {}
+    try:
+        yield
+    finally:
+        _batch.memo = None
+
+
+def _memo(key, read):
+    memo = getattr(_batch, "memo", None)
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
 def presence_snapshot(workshop_id: int, workshop: Workshop | None = None) -> list[dict]:
     """Everyone connected now, hosts first then by name."""
+    return _memo(("list", workshop_id), lambda: _snapshot(workshop_id, workshop))
+
+
+def _snapshot(workshop_id: int, workshop: Workshop | None) -> list[dict]:
     workshop = workshop or Workshop.objects.get(pk=workshop_id)
     hosts = host_ids(workshop)
     pids = online_participants(workshop_id).values("participant_id")
@@ -79,7 +112,10 @@ def presence_snapshot(workshop_id: int, workshop: Workshop | None = None) -> lis
 
 
 def online_count(workshop_id: int) -> int:
-    return online_participants(workshop_id).values("participant_id").distinct().count()
+    return _memo(
+        ("count", workshop_id),
+        lambda: online_participants(workshop_id).values("participant_id").distinct().count(),
+    )
 
 
 def join_room(user: User, workshop_id: int, channel_name: str, process: str = "") -> Joined | None:
@@ -121,6 +157,128 @@ def join_room(user: User, workshop_id: int, channel_name: str, process: str = ""
         announce=announce,
         new=created,
     )
+
+
+def join_many(
+    workshop_id: int, requests: list[tuple[User, str]], process: str = ""
+) -> list[Joined | None]:
+    """``join_room`` for several people arriving together, in the same few queries however
+    many they are (a large room's opening minute: hundreds of handshakes at once).
+
+    A room open to everyone signed in is decided for the whole batch at
+    once: with seats to spare without a lock, near its capacity under the
+    room's lock, seats going to the first to arrive (as ``register`` would,
+    one by one). Anything else (an invitation or course audience, an ended
+    workshop) takes ``join_room`` per person, whose rules these are.
+    """
+    workshop = Workshop.objects.filter(pk=workshop_id).first()
+    if workshop is None:
+        return [None] * len(requests)
+    if workshop.audience != Workshop.Audience.SIGNED_IN or workshop.is_ended:
+        return [join_room(user, workshop_id, channel, process) for user, channel in requests]
+    near_full = seats_left(workshop) - len(requests) <= UNLOCKED_SEATS_MARGIN
+    hosts = host_ids(workshop)
+    users = {user.pk: user for user, _channel in requests if user.is_authenticated}
+    removed = set(
+        Participant.objects.filter(
+            workshop=workshop, user_id__in=users, is_removed=True
+        ).values_list("user_id", flat=True)
+    )
+    admitted = {
+        pk: user
+        for pk, user in users.items()
+        if pk in hosts or (user.is_active and pk not in removed)
+    }
+    with transaction.atomic():
+        if near_full:
+            _take_last_seats(workshop, admitted, hosts)
+        participants = {
+            p.user_id: p
+            for p in Participant.objects.filter(workshop=workshop, user_id__in=admitted)
+        }
+        new = set(admitted) - set(participants)
+        if new:
+            Participant.objects.bulk_create(
+                [
+                    Participant(
+                        workshop=workshop, user=admitted[pk], display_name=admitted[pk].display_name
+                    )
+                    for pk in new
+                ],
+                ignore_conflicts=True,
+            )
+            participants.update(
+                (p.user_id, p)
+                for p in Participant.objects.filter(workshop=workshop, user_id__in=new)
+            )
+        for pk, participant in participants.items():
+            if participant.display_name != admitted[pk].display_name:
+                participant.display_name = admitted[pk].display_name
+                participant.save(update_fields=["display_name"])
+        Registration.objects.bulk_create(
+            [
+                Registration(workshop=workshop, user=admitted[pk])
+                for pk in admitted
+                if pk not in hosts
+            ],
+            ignore_conflicts=True,
+        )
+        present = set(
+            online_participants(workshop_id)
+            .filter(participant__in=participants.values())
+            .values_list("participant_id", flat=True)
+        )
+        rows = [
+            Connection(
+                workshop=workshop,
+                participant=participants[user.pk],
+                channel_name=channel,
+                process=process,
+            )
+            for user, channel in requests
+            if user.pk in participants
+        ]
+        created = iter(Connection.objects.bulk_create(rows))
+    results: list[Joined | None] = []
+    for user, _channel in requests:
+        participant = participants.get(user.pk)
+        if participant is None:
+            results.append(None)
+            continue
+        announce = None
+        if participant.pk not in present:
+            present.add(participant.pk)  # a second tab in the same batch is not news
+            announce = _presence_entry(participant, hosts)
+        results.append(
+            Joined(
+                workshop=workshop,
+                participant=participant,
+                connection=next(created),
+                is_host=user.pk in hosts,
+                announce=announce,
+                new=user.pk in new,
+            )
+        )
+    return results
+
+
+def _take_last_seats(workshop: Workshop, admitted: dict, hosts: set[int]) -> None:
+    """Near capacity: keep in ``admitted`` the hosts, the registered, and as many others
+    as seats are left, in order of arrival. Takes the room's lock (a transaction is open)."""
+    lock_room(workshop.pk)
+    registered = set(
+        Registration.objects.filter(workshop=workshop, user_id__in=admitted).values_list(
+            "user_id", flat=True
+        )
+    )
+    seats = seats_left(workshop)
+    for pk in list(admitted):
+        if pk in hosts or pk in registered:
+            continue
+        if seats > 0:
+            seats -= 1
+        else:
+            del admitted[pk]
 
 
 def touch_connection(connection_id: int) -> None:
