@@ -59,6 +59,7 @@ SOURCES = (
     "courses.Enrolment",
     "courses.LessonProgress",
     "reports.LessonsDone",
+    "reports.DailyLearning",
     "certificates.Certificate",
     "workshops.Workshop",
     "workshops.Registration",
