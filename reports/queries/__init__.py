@@ -24,13 +24,7 @@ from .learning import (
     lesson_totals,
 )
 from .mentoring import JSONArrayLength, feedback, pair_totals, pairs_at_risk, rounds
-from .reach import (
-    reach_by_focus_area,
-    reach_by_language,
-    reach_by_organisation,
-    reach_by_province,
-    reach_totals,
-)
+from .reach import reach
 from .workshops import workshop_series, workshops_by_course, workshops_by_host
 
 __all__ = [
@@ -48,11 +42,7 @@ __all__ = [
     "FUNNEL_STAGES",
     "DaysBetween",
     "completion_medians",
-    "reach_totals",
-    "reach_by_province",
-    "reach_by_organisation",
-    "reach_by_focus_area",
-    "reach_by_language",
+    "reach",
     "workshop_series",
     "workshops_by_host",
     "workshops_by_course",
