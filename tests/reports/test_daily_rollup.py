@@ -123,3 +123,33 @@ def test_a_completion_moves_the_series_on_the_next_view(admin_client, world):
     enrolment = Enrolment.objects.filter(completed_at__isnull=True).first()
     Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=pp(2025, 3, 4))
     assert march() == ["Mar 2025", "3", "1", "0"]
+
+
+def _home_figure(client, label: str) -> tuple[str, str]:
+    """This month's and last month's figure of one card of the admin home's panel."""
+    import re
+
+    html = client.get("/admin/").content.decode()
+    panel = html.split('id="report-home-title"', 1)[1].split("</section>", 1)[0]
+    before, after = panel.split(label, 1)
+    this = re.search(r'report-headline__value">([^<]+)<', before.rsplit("<li>", 1)[1])
+    last = re.search(r"Last month: ([^ ]+) ", after)
+    return this.group(1), last.group(1)
+
+
+def test_the_admin_home_counts_this_and_last_months_enrolments_from_it(admin_client, world):
+    """Enrolled this month, enrolled last month and completed this month, in Phnom Penh."""
+    from django.utils import timezone
+
+    from accounts.factories import UserFactory
+    from reports.filters import month_start
+
+    today = timezone.now().astimezone(PP).date()
+    last_month = datetime.datetime.combine(month_start(today, 1), datetime.time(1), tzinfo=PP)
+    assert _home_figure(admin_client, "Enrolments") == ("0", "0")
+    learner = UserFactory()
+    Enrolment.objects.create(user=learner, course=world.courses["A"])
+    old = Enrolment.objects.create(user=learner, course=world.courses["B"])
+    Enrolment.objects.filter(pk=old.pk).update(enrolled_at=last_month, completed_at=timezone.now())
+    assert _home_figure(admin_client, "Enrolments") == ("1", "1")
+    assert _home_figure(admin_client, "Completions") == ("1", "0")
