@@ -25,7 +25,7 @@ from .learning import (
 )
 from .mentoring import JSONArrayLength, feedback, pair_totals, pairs_at_risk, rounds
 from .reach import reach
-from .workshops import workshop_series, workshops_by_course, workshops_by_host
+from .workshops import workshop_figures
 
 __all__ = [
     "STANDING",
@@ -43,9 +43,7 @@ __all__ = [
     "DaysBetween",
     "completion_medians",
     "reach",
-    "workshop_series",
-    "workshops_by_host",
-    "workshops_by_course",
+    "workshop_figures",
     "JSONArrayLength",
     "rounds",
     "pair_totals",
