@@ -153,3 +153,34 @@ def test_the_admin_home_counts_this_and_last_months_enrolments_from_it(admin_cli
     Enrolment.objects.filter(pk=old.pk).update(enrolled_at=last_month, completed_at=timezone.now())
     assert _home_figure(admin_client, "Enrolments") == ("1", "1")
     assert _home_figure(admin_client, "Completions") == ("1", "0")
+
+
+def test_completion_medians_are_the_middle_or_the_mean_of_the_two_middle_ones(world):
+    """Per course and over all, on either database's way of finding them; none without
+    completions."""
+    import dataclasses
+
+    from reports.filters import ReportFilters
+    from reports.queries import completion_medians
+
+    filters = ReportFilters(start=datetime.date(2025, 1, 1), end=datetime.date(2025, 3, 31))
+    medians, overall = completion_medians(filters)
+    durations = sorted(
+        (completed - enrolled).total_seconds() / 86400
+        for enrolled, completed in Enrolment.objects.filter(
+            enrolled_at__gte=filters.since,
+            enrolled_at__lt=filters.until,
+            completed_at__isnull=False,
+        ).values_list("enrolled_at", "completed_at")
+    )
+    middle = len(durations) // 2
+    expected = (
+        durations[middle] if len(durations) % 2 else (durations[middle - 1] + durations[middle]) / 2
+    )
+    assert len(durations) >= 2
+    assert abs(overall - expected) < 1e-9
+    assert sorted(round(days, 1) for days in medians.values()) == [3.0, 15.0]
+    empty = dataclasses.replace(
+        filters, start=datetime.date(2020, 1, 1), end=datetime.date(2020, 1, 2)
+    )
+    assert completion_medians(empty) == ({}, None)
