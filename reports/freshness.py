@@ -60,6 +60,7 @@ SOURCES = (
     "courses.LessonProgress",
     "reports.LessonsDone",
     "reports.DailyLearning",
+    "reports.Certified",
     "certificates.Certificate",
     "workshops.Workshop",
     "workshops.Registration",

@@ -125,3 +125,19 @@ class DailyLearning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} ({self.slot})"
+
+
+class Certified(models.Model):
+    """How many standing course certificates an enrolment has: a rollup the database keeps
+    (``reports.rollups``), written only by triggers on the certificate table."""
+
+    enrolment_id = models.BigIntegerField(primary_key=True)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("certified enrolment")
+        verbose_name_plural = _("certified enrolments")
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.n}"

@@ -25,6 +25,11 @@ triggers on ``courses_enrolment`` and ``certificates_certificate`` keep it
 the same way. Each PostgreSQL session writes to one of :data:`SLOTS` rows of
 a day (by its backend's process id), so concurrent enrolments on one day do
 not wait for each other's row lock; SQLite has one writer and one slot.
+
+:class:`~reports.models.Certified` holds, per enrolment, how many standing
+course certificates were issued for it, kept by row triggers on the
+certificate table: the funnel's "certified" joins it where it took the
+distinct enrolments of every standing certificate each time.
 """
 
 from __future__ import annotations
@@ -81,6 +86,8 @@ def install(db) -> None:
         _install_lessons_done(db)
     if {ENROLMENT, CERTIFICATE, DAILY} <= existing:
         _install_daily(db)
+    if {CERTIFICATE, CERTIFIED} <= existing:
+        _install_certified(db)
 
 
 def _install_lessons_done(db) -> None:
@@ -263,3 +270,88 @@ def _install_daily(db) -> None:
             return
         cursor.execute(f"DELETE FROM {DAILY}")  # noqa: S608 - a constant
         cursor.execute(_daily_recount(day))
+
+
+# --- Certified enrolments ---------------------------------------------------------------------
+
+CERTIFIED = "reports_certified"
+CERTIFIED_TRIGGER = "reports_certified"
+# A standing course certificate counts for the enrolment it was issued for.
+_COUNTS = _STANDS + " AND {row}.source_id IS NOT NULL"
+
+_PG_CERTIFIED = f"""
+CREATE OR REPLACE FUNCTION reports_certified() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        DELETE FROM reports_certified;
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') AND {_COUNTS.format(row="OLD")} THEN
+        UPDATE reports_certified SET n = n - 1 WHERE enrolment_id = OLD.source_id;
+        DELETE FROM reports_certified WHERE enrolment_id = OLD.source_id AND n <= 0;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') AND {_COUNTS.format(row="NEW")} THEN
+        INSERT INTO reports_certified (enrolment_id, n) VALUES (NEW.source_id, 1)
+        ON CONFLICT (enrolment_id) DO UPDATE SET n = reports_certified.n + 1;
+    END IF;
+    RETURN NULL;
+END $$
+"""  # noqa: S608
+
+
+def _sqlite_certified(row: str, sign: str) -> str:
+    counts = _COUNTS.format(row=row)
+    if sign == "+":
+        return (
+            f"INSERT OR IGNORE INTO {CERTIFIED} (enrolment_id, n) "  # noqa: S608
+            f"SELECT {row}.source_id, 0 WHERE {counts}; "
+            f"UPDATE {CERTIFIED} SET n = n + 1 WHERE enrolment_id = {row}.source_id AND {counts};"
+        )
+    return (
+        f"UPDATE {CERTIFIED} SET n = n - 1 WHERE enrolment_id = {row}.source_id AND {counts}; "  # noqa: S608
+        f"DELETE FROM {CERTIFIED} WHERE enrolment_id = {row}.source_id AND n <= 0;"
+    )
+
+
+_SQLITE_CERTIFIED_TRIGGERS = {
+    "insert": ("AFTER INSERT", _sqlite_certified("NEW", "+")),
+    "delete": ("AFTER DELETE", _sqlite_certified("OLD", "-")),
+    "update": (
+        "AFTER UPDATE OF kind, is_current, status, source_id",
+        _sqlite_certified("OLD", "-") + " " + _sqlite_certified("NEW", "+"),
+    ),
+}
+_CERTIFIED_RECOUNT = (
+    f"INSERT INTO {CERTIFIED} (enrolment_id, n) "  # noqa: S608 - constants only
+    f"SELECT source_id, COUNT(*) FROM {CERTIFICATE} "
+    f"WHERE {_COUNTS.format(row=CERTIFICATE)} GROUP BY source_id"
+)
+
+
+def _install_certified(db) -> None:
+    from django.db import transaction
+
+    with transaction.atomic(using=db.alias), db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {CERTIFICATE} IN SHARE MODE")
+            cursor.execute(_PG_CERTIFIED)
+            cursor.execute(f"DROP TRIGGER IF EXISTS {CERTIFIED_TRIGGER}_row ON {CERTIFICATE}")
+            cursor.execute(
+                f"CREATE TRIGGER {CERTIFIED_TRIGGER}_row AFTER INSERT OR DELETE OR UPDATE OF "
+                f"kind, is_current, status, source_id ON {CERTIFICATE} "
+                f"FOR EACH ROW EXECUTE FUNCTION {CERTIFIED_TRIGGER}()"
+            )
+            cursor.execute(f"DROP TRIGGER IF EXISTS {CERTIFIED_TRIGGER}_truncate ON {CERTIFICATE}")
+            cursor.execute(
+                f"CREATE TRIGGER {CERTIFIED_TRIGGER}_truncate AFTER TRUNCATE ON {CERTIFICATE} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {CERTIFIED_TRIGGER}()"
+            )
+        elif db.vendor == "sqlite":
+            for event, (when, body) in _SQLITE_CERTIFIED_TRIGGERS.items():
+                name = f"{CERTIFIED_TRIGGER}_{event}"
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+                cursor.execute(f"CREATE TRIGGER {name} {when} ON {CERTIFICATE} BEGIN {body} END")
+        else:  # pragma: no cover - the project runs on PostgreSQL and SQLite only
+            return
+        cursor.execute(f"DELETE FROM {CERTIFIED}")  # noqa: S608 - a constant
+        cursor.execute(_CERTIFIED_RECOUNT)

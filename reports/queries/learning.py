@@ -19,11 +19,10 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber, Substr
 
-from certificates.models import Certificate
 from courses.models import CoursePage, LessonPage
 
-from ..models import DailyLearning, LessonsDone
-from .base import STANDING, course_certificates, enrolments, period_index
+from ..models import Certified, DailyLearning, LessonsDone
+from .base import course_certificates, enrolments, period_index
 
 if TYPE_CHECKING:
     from ..filters import ReportFilters
@@ -105,7 +104,8 @@ def funnel(filters: ReportFilters) -> dict:
     Two count each course's lessons; the third joins the cohort to each
     enrolment's lessons done (the rollup the database keeps,
     ``reports.rollups``: counting the progress table here took most of the
-    report's first computation) and to the standing certificates, and
+    report's first computation) and to the enrolments with a standing
+    certificate (``reports.Certified``, kept the same way), and
     groups by course and lessons done, so
     "half-way" is decided per course with its own number of lessons and only
     one row per (course, lessons done) comes back. The parts are the ORM's
@@ -119,12 +119,7 @@ def funnel(filters: ReportFilters) -> dict:
     )
     done, done_params = _compiled(LessonsDone.objects.order_by().values("enrolment_id", "n"))
     certified, certified_params = _compiled(
-        Certificate.objects.filter(
-            kind=Certificate.Kind.COURSE, is_current=True, status__in=STANDING
-        )
-        .order_by()
-        .values("source_id")
-        .distinct()
+        Certified.objects.order_by().values(source_id=F("enrolment_id"))
     )
     # Only ORM-compiled SQL with its parameters is joined in: nothing from the request.
     sql = (
