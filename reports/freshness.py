@@ -59,6 +59,8 @@ SOURCES = (
     "courses.Enrolment",
     "courses.LessonProgress",
     "reports.LessonsDone",
+    "reports.DailyLearning",
+    "reports.Certified",
     "certificates.Certificate",
     "workshops.Workshop",
     "workshops.Registration",

@@ -97,3 +97,47 @@ class LessonsDone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id}: {self.n}"
+
+
+class DailyLearning(models.Model):
+    """Enrolments, completions and standing course certificates per Phnom Penh day.
+
+    A rollup the database keeps (``reports.rollups``), written only by
+    triggers on the enrolment and certificate tables. A day has up to
+    :data:`reports.rollups.SLOTS` rows (``slot``): each writing session adds
+    to its own, so concurrent enrolments do not queue on one row; a day's
+    figure is the sum of its rows.
+    """
+
+    day = models.DateField()
+    slot = models.PositiveSmallIntegerField(default=0)
+    enrolments = models.IntegerField(default=0)
+    completions = models.IntegerField(default=0)
+    certificates = models.IntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("learning per day")
+        verbose_name_plural = _("learning per day")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "slot"], name="reports_dailylearning_day_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} ({self.slot})"
+
+
+class Certified(models.Model):
+    """How many standing course certificates an enrolment has: a rollup the database keeps
+    (``reports.rollups``), written only by triggers on the certificate table."""
+
+    enrolment_id = models.BigIntegerField(primary_key=True)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("certified enrolment")
+        verbose_name_plural = _("certified enrolments")
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.n}"

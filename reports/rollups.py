@@ -16,6 +16,20 @@ creates the triggers and counts every enrolment's lessons again in the same
 transaction, with writers to the progress table held off on PostgreSQL, so
 the rollup is exact even where a migration rebuilt the progress table and
 lost its triggers for a moment.
+
+:class:`~reports.models.DailyLearning` holds, per Phnom Penh day, the
+enrolments made, the completions and the standing course certificates
+issued: the learning report's series over time, unfiltered, sums a few
+hundred of its rows where it counted every enrolment of the period. Row
+triggers on ``courses_enrolment`` and ``certificates_certificate`` keep it
+the same way. Each PostgreSQL session writes to one of :data:`SLOTS` rows of
+a day (by its backend's process id), so concurrent enrolments on one day do
+not wait for each other's row lock; SQLite has one writer and one slot.
+
+:class:`~reports.models.Certified` holds, per enrolment, how many standing
+course certificates were issued for it, kept by row triggers on the
+certificate table: the funnel's "certified" joins it where it took the
+distinct enrolments of every standing certificate each time.
 """
 
 from __future__ import annotations
@@ -66,10 +80,17 @@ _RECOUNT = (
 
 
 def install(db) -> None:
-    """Create the rollup's triggers and count it afresh (idempotent), on connection ``db``."""
+    """Create the rollups' triggers and count them afresh (idempotent), on connection ``db``."""
     existing = set(db.introspection.table_names())
-    if not {PROGRESS, ROLLUP} <= existing:
-        return
+    if {PROGRESS, ROLLUP} <= existing:
+        _install_lessons_done(db)
+    if {ENROLMENT, CERTIFICATE, DAILY} <= existing:
+        _install_daily(db)
+    if {CERTIFICATE, CERTIFIED} <= existing:
+        _install_certified(db)
+
+
+def _install_lessons_done(db) -> None:
     from django.db import transaction
 
     with transaction.atomic(using=db.alias), db.cursor() as cursor:
@@ -96,3 +117,241 @@ def install(db) -> None:
             return
         cursor.execute(f"DELETE FROM {ROLLUP}")  # noqa: S608 - a constant
         cursor.execute(_RECOUNT)
+
+
+# --- Learning per day -------------------------------------------------------------------------
+
+ENROLMENT = "courses_enrolment"
+CERTIFICATE = "certificates_certificate"
+DAILY = "reports_dailylearning"
+DAILY_TRIGGER = "reports_daily"
+SLOTS = 16
+#: A course certificate that stands (``reports.queries.base.STANDING``).
+_STANDS = (
+    "{row}.kind = 'course' AND {row}.is_current AND {row}.status IN ('valid', 'awaiting_name')"
+)
+
+_PG_DAY = "(({ts}) AT TIME ZONE 'Asia/Phnom_Penh')::date"
+# Only the constants above are formatted into the SQL: nothing varies.
+_PG_DAILY = f"""
+CREATE OR REPLACE FUNCTION reports_daily_add(d date, e integer, c integer, k integer)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF d IS NULL THEN
+        RETURN;
+    END IF;
+    INSERT INTO reports_dailylearning AS t (day, slot, enrolments, completions, certificates)
+    VALUES (d, pg_backend_pid() % {SLOTS}, e, c, k)
+    ON CONFLICT (day, slot) DO UPDATE SET enrolments = t.enrolments + EXCLUDED.enrolments,
+        completions = t.completions + EXCLUDED.completions,
+        certificates = t.certificates + EXCLUDED.certificates;
+END $$;
+
+CREATE OR REPLACE FUNCTION reports_daily_enrolment() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        UPDATE reports_dailylearning SET enrolments = 0, completions = 0;
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM reports_daily_add({_PG_DAY.format(ts="OLD.enrolled_at")}, -1, 0, 0);
+        PERFORM reports_daily_add({_PG_DAY.format(ts="OLD.completed_at")}, 0, -1, 0);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        PERFORM reports_daily_add({_PG_DAY.format(ts="NEW.enrolled_at")}, 1, 0, 0);
+        PERFORM reports_daily_add({_PG_DAY.format(ts="NEW.completed_at")}, 0, 1, 0);
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION reports_daily_certificate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        UPDATE reports_dailylearning SET certificates = 0;
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') AND {_STANDS.format(row="OLD")} THEN
+        PERFORM reports_daily_add({_PG_DAY.format(ts="OLD.issued_at")}, 0, 0, -1);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') AND {_STANDS.format(row="NEW")} THEN
+        PERFORM reports_daily_add({_PG_DAY.format(ts="NEW.issued_at")}, 0, 0, 1);
+    END IF;
+    RETURN NULL;
+END $$;
+"""  # noqa: S608
+_PG_DAILY_TRIGGERS = {
+    ENROLMENT: ("enrolment", "enrolled_at, completed_at"),
+    CERTIFICATE: ("certificate", "kind, is_current, status, issued_at"),
+}
+
+# SQLite stores UTC as text; Phnom Penh has kept UTC+7 all year since 1920.
+_SQLITE_DAY = "date({ts}, '+7 hours')"
+
+
+def _sqlite_add(day: str, column: str, sign: str) -> str:
+    return (
+        f"INSERT OR IGNORE INTO {DAILY} (day, slot, enrolments, completions, certificates) "  # noqa: S608
+        f"SELECT {day}, 0, 0, 0, 0 WHERE {day} IS NOT NULL; "
+        f"UPDATE {DAILY} SET {column} = {column} {sign} 1 WHERE day = {day} AND slot = 0;"
+    )
+
+
+def _sqlite_enrolment(row: str, sign: str) -> str:
+    return _sqlite_add(_SQLITE_DAY.format(ts=f"{row}.enrolled_at"), "enrolments", sign) + (
+        _sqlite_add(_SQLITE_DAY.format(ts=f"{row}.completed_at"), "completions", sign)
+    )
+
+
+def _sqlite_certificate(row: str, sign: str) -> str:
+    issued = _SQLITE_DAY.format(ts=f"{row}.issued_at")
+    day = f"(CASE WHEN {_STANDS.format(row=row)} THEN {issued} END)"
+    return _sqlite_add(day, "certificates", sign)
+
+
+_SQLITE_DAILY_TRIGGERS = {
+    (ENROLMENT, "insert"): ("AFTER INSERT", _sqlite_enrolment("NEW", "+")),
+    (ENROLMENT, "delete"): ("AFTER DELETE", _sqlite_enrolment("OLD", "-")),
+    (ENROLMENT, "update"): (
+        "AFTER UPDATE OF enrolled_at, completed_at",
+        _sqlite_enrolment("OLD", "-") + " " + _sqlite_enrolment("NEW", "+"),
+    ),
+    (CERTIFICATE, "insert"): ("AFTER INSERT", _sqlite_certificate("NEW", "+")),
+    (CERTIFICATE, "delete"): ("AFTER DELETE", _sqlite_certificate("OLD", "-")),
+    (CERTIFICATE, "update"): (
+        "AFTER UPDATE OF kind, is_current, status, issued_at",
+        _sqlite_certificate("OLD", "-") + " " + _sqlite_certificate("NEW", "+"),
+    ),
+}
+
+
+def _daily_recount(day) -> str:
+    """Every day's figures counted from the tables, into slot 0."""
+    enrolled, completed, issued = (
+        day.format(ts=column) for column in ("enrolled_at", "completed_at", "issued_at")
+    )
+    return (
+        f"INSERT INTO {DAILY} (day, slot, enrolments, completions, certificates) "  # noqa: S608
+        "SELECT day, 0, SUM(e), SUM(c), SUM(k) FROM ("
+        f"SELECT {enrolled} AS day, 1 AS e, 0 AS c, 0 AS k FROM {ENROLMENT} "
+        f"UNION ALL SELECT {completed}, 0, 1, 0 FROM {ENROLMENT} WHERE completed_at IS NOT NULL "
+        f"UNION ALL SELECT {issued}, 0, 0, 1 FROM {CERTIFICATE} "
+        f"WHERE {_STANDS.format(row=CERTIFICATE)}"
+        ") AS rows GROUP BY day"
+    )
+
+
+def _install_daily(db) -> None:
+    from django.db import transaction
+
+    with transaction.atomic(using=db.alias), db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {ENROLMENT}, {CERTIFICATE} IN SHARE MODE")
+            cursor.execute(_PG_DAILY)
+            for table, (kind, columns) in _PG_DAILY_TRIGGERS.items():
+                name = f"{DAILY_TRIGGER}_{kind}"
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}_row ON {table}")
+                cursor.execute(
+                    f"CREATE TRIGGER {name}_row AFTER INSERT OR DELETE OR UPDATE OF {columns} "
+                    f"ON {table} FOR EACH ROW EXECUTE FUNCTION reports_daily_{kind}()"
+                )
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}_truncate ON {table}")
+                cursor.execute(
+                    f"CREATE TRIGGER {name}_truncate AFTER TRUNCATE ON {table} "
+                    f"FOR EACH STATEMENT EXECUTE FUNCTION reports_daily_{kind}()"
+                )
+            day = _PG_DAY
+        elif db.vendor == "sqlite":
+            for (table, event), (when, body) in _SQLITE_DAILY_TRIGGERS.items():
+                name = f"{DAILY_TRIGGER}_{table}_{event}"
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+                cursor.execute(f"CREATE TRIGGER {name} {when} ON {table} BEGIN {body} END")
+            day = _SQLITE_DAY
+        else:  # pragma: no cover - the project runs on PostgreSQL and SQLite only
+            return
+        cursor.execute(f"DELETE FROM {DAILY}")  # noqa: S608 - a constant
+        cursor.execute(_daily_recount(day))
+
+
+# --- Certified enrolments ---------------------------------------------------------------------
+
+CERTIFIED = "reports_certified"
+CERTIFIED_TRIGGER = "reports_certified"
+# A standing course certificate counts for the enrolment it was issued for.
+_COUNTS = _STANDS + " AND {row}.source_id IS NOT NULL"
+
+_PG_CERTIFIED = f"""
+CREATE OR REPLACE FUNCTION reports_certified() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        DELETE FROM reports_certified;
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') AND {_COUNTS.format(row="OLD")} THEN
+        UPDATE reports_certified SET n = n - 1 WHERE enrolment_id = OLD.source_id;
+        DELETE FROM reports_certified WHERE enrolment_id = OLD.source_id AND n <= 0;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') AND {_COUNTS.format(row="NEW")} THEN
+        INSERT INTO reports_certified (enrolment_id, n) VALUES (NEW.source_id, 1)
+        ON CONFLICT (enrolment_id) DO UPDATE SET n = reports_certified.n + 1;
+    END IF;
+    RETURN NULL;
+END $$
+"""  # noqa: S608
+
+
+def _sqlite_certified(row: str, sign: str) -> str:
+    counts = _COUNTS.format(row=row)
+    if sign == "+":
+        return (
+            f"INSERT OR IGNORE INTO {CERTIFIED} (enrolment_id, n) "  # noqa: S608
+            f"SELECT {row}.source_id, 0 WHERE {counts}; "
+            f"UPDATE {CERTIFIED} SET n = n + 1 WHERE enrolment_id = {row}.source_id AND {counts};"
+        )
+    return (
+        f"UPDATE {CERTIFIED} SET n = n - 1 WHERE enrolment_id = {row}.source_id AND {counts}; "  # noqa: S608
+        f"DELETE FROM {CERTIFIED} WHERE enrolment_id = {row}.source_id AND n <= 0;"
+    )
+
+
+_SQLITE_CERTIFIED_TRIGGERS = {
+    "insert": ("AFTER INSERT", _sqlite_certified("NEW", "+")),
+    "delete": ("AFTER DELETE", _sqlite_certified("OLD", "-")),
+    "update": (
+        "AFTER UPDATE OF kind, is_current, status, source_id",
+        _sqlite_certified("OLD", "-") + " " + _sqlite_certified("NEW", "+"),
+    ),
+}
+_CERTIFIED_RECOUNT = (
+    f"INSERT INTO {CERTIFIED} (enrolment_id, n) "  # noqa: S608 - constants only
+    f"SELECT source_id, COUNT(*) FROM {CERTIFICATE} "
+    f"WHERE {_COUNTS.format(row=CERTIFICATE)} GROUP BY source_id"
+)
+
+
+def _install_certified(db) -> None:
+    from django.db import transaction
+
+    with transaction.atomic(using=db.alias), db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {CERTIFICATE} IN SHARE MODE")
+            cursor.execute(_PG_CERTIFIED)
+            cursor.execute(f"DROP TRIGGER IF EXISTS {CERTIFIED_TRIGGER}_row ON {CERTIFICATE}")
+            cursor.execute(
+                f"CREATE TRIGGER {CERTIFIED_TRIGGER}_row AFTER INSERT OR DELETE OR UPDATE OF "
+                f"kind, is_current, status, source_id ON {CERTIFICATE} "
+                f"FOR EACH ROW EXECUTE FUNCTION {CERTIFIED_TRIGGER}()"
+            )
+            cursor.execute(f"DROP TRIGGER IF EXISTS {CERTIFIED_TRIGGER}_truncate ON {CERTIFICATE}")
+            cursor.execute(
+                f"CREATE TRIGGER {CERTIFIED_TRIGGER}_truncate AFTER TRUNCATE ON {CERTIFICATE} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {CERTIFIED_TRIGGER}()"
+            )
+        elif db.vendor == "sqlite":
+            for event, (when, body) in _SQLITE_CERTIFIED_TRIGGERS.items():
+                name = f"{CERTIFIED_TRIGGER}_{event}"
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+                cursor.execute(f"CREATE TRIGGER {name} {when} ON {CERTIFICATE} BEGIN {body} END")
+        else:  # pragma: no cover - the project runs on PostgreSQL and SQLite only
+            return
+        cursor.execute(f"DELETE FROM {CERTIFIED}")  # noqa: S608 - a constant
+        cursor.execute(_CERTIFIED_RECOUNT)

@@ -24,14 +24,8 @@ from .learning import (
     lesson_totals,
 )
 from .mentoring import JSONArrayLength, feedback, pair_totals, pairs_at_risk, rounds
-from .reach import (
-    reach_by_focus_area,
-    reach_by_language,
-    reach_by_organisation,
-    reach_by_province,
-    reach_totals,
-)
-from .workshops import workshop_series, workshops_by_course, workshops_by_host
+from .reach import reach
+from .workshops import workshop_figures
 
 __all__ = [
     "STANDING",
@@ -48,14 +42,8 @@ __all__ = [
     "FUNNEL_STAGES",
     "DaysBetween",
     "completion_medians",
-    "reach_totals",
-    "reach_by_province",
-    "reach_by_organisation",
-    "reach_by_focus_area",
-    "reach_by_language",
-    "workshop_series",
-    "workshops_by_host",
-    "workshops_by_course",
+    "reach",
+    "workshop_figures",
     "JSONArrayLength",
     "rounds",
     "pair_totals",

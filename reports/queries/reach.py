@@ -1,19 +1,17 @@
-"""The reach report's queries: learners by province, organisation, focus
-area and language."""
+"""The reach report's query: learners by province, organisation, focus area and language."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import (
-    Count,
-)
+from django.db import connection
+from django.db.models import F
 from django.utils.translation import get_language
 
-from accounts.models import Membership, User
+from accounts.models import FocusArea, Membership, Organisation, User
 from courses.models import Enrolment
 
-from .base import _in_range, _members, enrolments
+from .base import _in_range
 
 if TYPE_CHECKING:
     from ..filters import ReportFilters
@@ -27,106 +25,103 @@ def _learner_ids(filters: ReportFilters):
     return qs.values("user_id")
 
 
-def _reach_memberships(filters: ReportFilters):
-    qs = Membership.objects.filter(user_id__in=_learner_ids(filters)).order_by()
+def _memberships(filters: ReportFilters):
+    """Every membership in the organisations the filters choose, with its organisation."""
+    qs = Membership.objects.order_by()
     if filters.province:
         qs = qs.filter(organisation__province=filters.province)
     if filters.organisation:
         qs = qs.filter(organisation_id=filters.organisation)
-    return qs
-
-
-def reach_totals(filters: ReportFilters) -> dict[str, int]:
-    """Learners, learners with an organisation, organisations and provinces: two queries."""
-    learners = enrolments(filters).aggregate(n=Count("user_id", distinct=True))["n"]
-    counts = _reach_memberships(filters).aggregate(
-        members=Count("user_id", distinct=True),
-        organisations=Count("organisation_id", distinct=True),
-        provinces=Count("organisation__province", distinct=True),
+    return qs.values(
+        "user_id",
+        "organisation_id",
+        o_province=F("organisation__province"),
+        o_name_km=F("organisation__name_km"),
+        o_name_en=F("organisation__name_en"),
     )
-    return {"learners": learners, **counts}
 
 
-def reach_by_province(filters: ReportFilters) -> list[dict]:
-    """Learners and organisations per province, most learners first: one query."""
-    rows = (
-        _reach_memberships(filters)
-        .values("organisation__province")
-        .annotate(
-            learners=Count("user_id", distinct=True),
-            organisations=Count("organisation_id", distinct=True),
-        )
-        .order_by("-learners", "organisation__province")
+def _sql(filters: ReportFilters) -> tuple[str, tuple]:
+    """One statement for the whole report.
+
+    The period's learners (a scan of the enrolments and a distinct over
+    their users) are found once, in a materialised ``WITH`` part, and every
+    breakdown reads them from there: one query per breakdown found them
+    again each time (six scans; most of the report's first computation).
+    """
+    learners, learner_params = _learner_ids(filters).query.sql_with_params()
+    members, member_params = _memberships(filters).query.sql_with_params()
+    through = Organisation.focus_areas.through
+    organisation = through._meta.get_field("organisation").column
+    focus_area = through._meta.get_field("focusarea").column
+    people = "SELECT DISTINCT user_id FROM m" if filters.narrows_people else "SELECT user_id FROM l"
+    text = "CAST(NULL AS TEXT)"
+    # Only ORM-compiled SQL (with its parameters) and model table names are joined in.
+    sql = (
+        f"WITH l AS MATERIALIZED (SELECT DISTINCT user_id FROM ({learners}) e), "  # noqa: S608
+        "m AS MATERIALIZED (SELECT mm.user_id, mm.organisation_id, mm.o_province AS province, "
+        "mm.o_name_km AS name_km, mm.o_name_en AS name_en "
+        f"FROM ({members}) mm JOIN l ON l.user_id = mm.user_id), "
+        f"p AS ({people}) "
+        f"SELECT 'totals', {text}, {text}, {text}, {text}, COUNT(DISTINCT user_id), "
+        "COUNT(DISTINCT organisation_id), COUNT(DISTINCT province) FROM m "
+        f"UNION ALL SELECT 'learners', {text}, {text}, {text}, {text}, COUNT(*), 0, 0 FROM p "
+        f"UNION ALL SELECT 'province', province, {text}, {text}, {text}, COUNT(DISTINCT user_id), "
+        "COUNT(DISTINCT organisation_id), 0 FROM m GROUP BY province "
+        "UNION ALL SELECT 'organisation', CAST(organisation_id AS TEXT), name_km, name_en, "
+        "province, COUNT(DISTINCT user_id), 0, 0 FROM m "
+        "GROUP BY organisation_id, name_km, name_en, province "
+        f"UNION ALL SELECT 'focus', fa.code, {text}, {text}, {text}, COUNT(DISTINCT m.user_id), "
+        "COUNT(DISTINCT m.organisation_id), 0 FROM m "
+        f"JOIN {through._meta.db_table} ofa ON ofa.{organisation} = m.organisation_id "
+        f"JOIN {FocusArea._meta.db_table} fa ON fa.id = ofa.{focus_area} GROUP BY fa.code "
+        f"UNION ALL SELECT 'language', u.preferred_language, {text}, {text}, {text}, "
+        f"COUNT(*), 0, 0 FROM p JOIN {User._meta.db_table} u ON u.id = p.user_id "
+        "GROUP BY u.preferred_language"
     )
-    return [
-        {
-            "province": r["organisation__province"],
-            "learners": r["learners"],
-            "organisations": r["organisations"],
-        }
-        for r in rows
-    ]
+    return sql, tuple(learner_params) + tuple(member_params)
 
 
-def reach_by_organisation(filters: ReportFilters, limit: int | None = None) -> list[dict]:
-    """Learners per organisation, most first: one query (``limit`` rows at most)."""
-    rows = (
-        _reach_memberships(filters)
-        .values(
-            "organisation_id",
-            "organisation__name_km",
-            "organisation__name_en",
-            "organisation__province",
-        )
-        .annotate(learners=Count("user_id", distinct=True))
-        .order_by("-learners", "organisation__name_en", "organisation_id")
-    )
-    if limit:
-        rows = rows[:limit]
+def reach(filters: ReportFilters, organisations_limit: int | None = None) -> dict:
+    """The reach report's figures: one query.
+
+    ``totals`` (learners, learners with an organisation, organisations and
+    provinces), learners and organisations per ``provinces`` and
+    ``focus_areas``, learners per organisation (``organisations``, most
+    first, ``organisations_limit`` at most) and per ``languages``.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(*_sql(filters))
+        rows = cursor.fetchall()
+    totals = {"learners": 0, "members": 0, "organisations": 0, "provinces": 0}
+    provinces, organisations, focus, languages = [], [], [], []
     khmer = (get_language() or "km").startswith("km")
-    return [
-        {
-            "id": r["organisation_id"],
-            "name": (r["organisation__name_km"] if khmer else r["organisation__name_en"])
-            or r["organisation__name_en"]
-            or r["organisation__name_km"],
-            "province": r["organisation__province"],
-            "learners": r["learners"],
-        }
-        for r in rows
-    ]
-
-
-def reach_by_focus_area(filters: ReportFilters) -> list[dict]:
-    """Learners and organisations per focus area of their organisations: one query."""
-    rows = (
-        _reach_memberships(filters)
-        .filter(organisation__focus_areas__isnull=False)
-        .values("organisation__focus_areas__code")
-        .annotate(
-            learners=Count("user_id", distinct=True),
-            organisations=Count("organisation_id", distinct=True),
-        )
-        .order_by("-learners", "organisation__focus_areas__code")
-    )
-    return [
-        {
-            "code": r["organisation__focus_areas__code"],
-            "learners": r["learners"],
-            "organisations": r["organisations"],
-        }
-        for r in rows
-    ]
-
-
-def reach_by_language(filters: ReportFilters) -> list[dict]:
-    """Learners by the language they use the platform in: one query."""
-    users = User.objects.filter(pk__in=_learner_ids(filters)).order_by()
-    if filters.narrows_people:
-        users = users.filter(_members(filters, "pk"))
-    rows = (
-        users.values("preferred_language")
-        .annotate(learners=Count("pk"))
-        .order_by("-learners", "preferred_language")
-    )
-    return [{"language": r["preferred_language"], "learners": r["learners"]} for r in rows]
+    for kind, key, name_km, name_en, province, a, b, c in rows:
+        if kind == "totals":
+            totals.update(members=a, organisations=b, provinces=c)
+        elif kind == "learners":
+            totals["learners"] = a
+        elif kind == "province":
+            provinces.append({"province": key, "learners": a, "organisations": b})
+        elif kind == "organisation":
+            organisations.append(
+                {
+                    "id": int(key),
+                    "name": (name_km if khmer else name_en) or name_en or name_km,
+                    "name_en": name_en,
+                    "province": province,
+                    "learners": a,
+                }
+            )
+        elif kind == "focus":
+            focus.append({"code": key, "learners": a, "organisations": b})
+        else:
+            languages.append({"language": key, "learners": a})
+    organisations.sort(key=lambda r: (-r["learners"], r["name_en"], r["id"]))
+    return {
+        "totals": totals,
+        "provinces": sorted(provinces, key=lambda r: (-r["learners"], r["province"])),
+        "organisations": organisations[:organisations_limit],
+        "focus_areas": sorted(focus, key=lambda r: (-r["learners"], r["code"])),
+        "languages": sorted(languages, key=lambda r: (-r["learners"], r["language"])),
+    }

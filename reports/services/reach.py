@@ -27,8 +27,9 @@ ORGANISATIONS_SHOWN = 25
 
 def reach_report(filters: ReportFilters, *, small_cells: bool = False, full: bool = False):
     report = Report("reach", _("Reach"))
-    totals = queries.reach_totals(filters)
-    provinces = queries.reach_by_province(filters)
+    figures = queries.reach(filters, None if full else ORGANISATIONS_SHOWN)
+    totals = figures["totals"]
+    provinces = figures["provinces"]
     province_rows = [
         [province_name(r["province"]), r["learners"], r["organisations"]] for r in provinces
     ]
@@ -51,9 +52,7 @@ def reach_report(filters: ReportFilters, *, small_cells: bool = False, full: boo
             ),
         )
     )
-    organisations = queries.reach_by_organisation(
-        filters, limit=None if full else ORGANISATIONS_SHOWN
-    )
+    organisations = figures["organisations"]
     report.figures.append(
         Figure(
             Table(
@@ -74,7 +73,7 @@ def reach_report(filters: ReportFilters, *, small_cells: bool = False, full: boo
             )
         )
     )
-    focus = queries.reach_by_focus_area(filters)
+    focus = figures["focus_areas"]
     focus_rows = [
         [str(FocusAreaCode(r["code"]).label), r["learners"], r["organisations"]] for r in focus
     ]
@@ -97,7 +96,7 @@ def reach_report(filters: ReportFilters, *, small_cells: bool = False, full: boo
             ),
         )
     )
-    languages = queries.reach_by_language(filters)
+    languages = figures["languages"]
     language_rows = [[_language_label(r["language"]), r["learners"]] for r in languages]
     language_table = Table(
         "languages",

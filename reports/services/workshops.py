@@ -51,7 +51,8 @@ def _workshop_columns(first: str):
 
 def workshops_report(filters: ReportFilters) -> Report:
     report = Report("workshops", _("Workshops"))
-    series = queries.workshop_series(filters)
+    figures = queries.workshop_figures(filters)
+    series = figures["series"]
     labels = {"scheduled": _("Scheduled"), "held": _("Held"), "attended": _("Attended")}
     by_kind = {
         name: {period: values[name] or 0 for period, values in series.items()} for name in labels
@@ -78,7 +79,7 @@ def workshops_report(filters: ReportFilters) -> Report:
             ),
         )
     )
-    hosts = queries.workshops_by_host(filters)
+    hosts = figures["hosts"]
     host_table = Table(
         "hosts",
         _("By host"),
@@ -97,7 +98,7 @@ def workshops_report(filters: ReportFilters) -> Report:
             ),
         )
     )
-    courses = queries.workshops_by_course(filters)
+    courses = figures["courses"]
     titles = queries.course_titles([r["course__translation_key"] for r in courses])
     report.figures.append(
         Figure(

@@ -82,3 +82,60 @@ def test_a_lesson_done_moves_the_funnel_on_the_next_view(admin_client, world):
         enrolment=enrolment, lesson=lesson, lesson_key=lesson.translation_key
     )
     assert financial_management()[:4] == ["Financial management", "6", "4", "4"]
+
+
+def _certified() -> dict[int, int]:
+    from reports.models import Certified
+
+    return dict(Certified.objects.values_list("enrolment_id", "n"))
+
+
+def _certified_truth() -> dict[int, int]:
+    from certificates.models import Certificate
+
+    rows = (
+        Certificate.objects.filter(
+            kind=Certificate.Kind.COURSE,
+            is_current=True,
+            status__in=(Certificate.Status.VALID, Certificate.Status.AWAITING_NAME),
+            source_id__isnull=False,
+        )
+        .order_by()
+        .values("source_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["source_id"]: row["n"] for row in rows}
+
+
+def test_the_certified_rollup_follows_every_kind_of_certificate_write(world):
+    from certificates.models import Certificate
+    from reports.models import Certified
+    from tests.reports.conftest import _certificate, pp
+
+    assert _certified() == _certified_truth() != {}
+    enrolment = world.enrolments["L4A"]
+    certificate = _certificate(enrolment, pp(2025, 2, 10), status="awaiting_name")
+    assert _certified()[enrolment.pk] >= 1
+    assert _certified() == _certified_truth()
+    Certificate.objects.filter(pk=certificate.pk).update(status=Certificate.Status.REVOKED)
+    assert _certified() == _certified_truth()
+    Certificate.objects.filter(pk=certificate.pk).update(
+        status=Certificate.Status.VALID, source_id=world.enrolments["L3A"].pk
+    )
+    assert _certified() == _certified_truth()
+    Certificate.objects.update(is_current=False)
+    assert _certified() == _certified_truth() == {}
+    Certificate.objects.update(is_current=True)
+    assert _certified() == _certified_truth()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {Certificate._meta.db_table} WHERE code = %s",  # noqa: S608
+            [certificate.code],
+        )
+    assert _certified() == _certified_truth()
+    Certified.objects.all().delete()
+    Certified.objects.create(enrolment_id=999_999, n=2)
+    freshness.install()
+    assert _certified() == _certified_truth() != {}
+    Certificate.objects.all().delete()
+    assert _certified() == {}
