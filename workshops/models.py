@@ -1,7 +1,8 @@
 """Workshops, their rooms' event logs, registrations, connections and attendance.
 
 A room's history is the ordered list of its ``RoomEvent`` rows. Their ``seq``
-numbers are allocated by ``workshops.services.record_event`` under the
+numbers are allocated by ``workshops.services.record_event`` (or, for a
+person's action, ``claim_next_seq`` in ``services.room.events``) under the
 workshop row's lock (``Workshop.last_seq``), so they are gapless and
 increasing across every server process; a unique constraint backs that up.
 """
@@ -96,7 +97,8 @@ class Workshop(models.Model):
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True, editable=False)
     pinned_notice = models.CharField(max_length=500, blank=True, editable=False)
     # The room's sequence counter: the seq of its newest event. Only
-    # ``services.record_event`` changes it, inside the row lock.
+    # ``record_event`` and ``claim_next_seq`` (services.room.events) change it,
+    # inside the row lock, in the transaction that stores that event.
     last_seq = models.PositiveBigIntegerField(default=0, editable=False)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

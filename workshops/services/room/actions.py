@@ -13,8 +13,8 @@ from notifications.services import notify, per_language
 
 from ...models import Connection, Participant, Registration, RoomEvent, Workshop
 from ..access import is_host
-from .errors import room_error
-from .events import Kind, Recorded, lock_room, record_event
+from .errors import RoomError, room_error
+from .events import Kind, Recorded, claim_next_seq, store_event
 from .text import is_blank, sanitise
 
 #: Longest chat message, question, poll question or notice, in characters.
@@ -24,43 +24,58 @@ MAX_OPTION_LENGTH = 120
 
 
 class RoomAction:
-    """The open transaction of one room action: locked room, fresh actor, duplicate check."""
+    """The open transaction of one room action: locked room, next number taken, fresh actor.
+
+    Taking the lock, the room's next number and the room itself is one
+    statement (``claim_next_seq``); the body must then store exactly one event
+    with that number (``record``) or fail, which rolls everything back. A
+    resent client id is found only when the action fails (``run_action``):
+    the unique constraint on (workshop, actor, client id) refuses the second
+    insert, so a fresh message costs no look-up for duplicates.
+    """
 
     def __init__(self, workshop_id: int, participant_id: int, client_id: str):
         self.workshop_id = workshop_id
         self.participant_id = participant_id
         self.client_id = (client_id or "")[:64]
+        self.recorded = False
 
     def __enter__(self):
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
         try:
-            lock_room(self.workshop_id)
-            self.workshop = Workshop.objects.get(pk=self.workshop_id)
+            self.workshop = claim_next_seq(self.workshop_id)
             self.actor = Participant.objects.select_related("user").get(
                 pk=self.participant_id, workshop_id=self.workshop_id
             )
-            self.duplicate = None
-            if self.client_id:
-                self.duplicate = (
-                    RoomEvent.objects.filter(
-                        workshop_id=self.workshop_id, actor=self.actor, client_id=self.client_id
-                    )
-                    .select_related("actor")
-                    .first()
-                )
-            if self.duplicate is None:
-                if self.actor.is_removed:
-                    raise room_error("removed")
-                if not self.actor.user.is_active:
-                    raise room_error("removed")
+            if self.actor.is_removed or not self.actor.user.is_active:
+                raise room_error("removed")
         except BaseException as exc:
             self._atomic.__exit__(type(exc), exc, exc.__traceback__)
             raise
         return self
 
-    def __exit__(self, *exc_info):
-        return self._atomic.__exit__(*exc_info)
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None and not self.recorded:
+            # The number taken would be skipped: undo the action rather than leave a gap.
+            exc = RuntimeError("A room action must record one event")
+            self._atomic.__exit__(RuntimeError, exc, None)
+            raise exc
+        return self._atomic.__exit__(exc_type, exc, tb)
+
+    def stored(self) -> RoomEvent | None:
+        """The event already stored for this actor's client id, if any."""
+        if not self.client_id:
+            return None
+        return (
+            RoomEvent.objects.filter(
+                workshop_id=self.workshop_id,
+                actor_id=self.participant_id,
+                client_id=self.client_id,
+            )
+            .select_related("actor")
+            .first()
+        )
 
     @property
     def is_host(self) -> bool:
@@ -80,8 +95,14 @@ class RoomAction:
             raise room_error("muted")
 
     def record(self, kind, **kwargs) -> Recorded:
+        if self.recorded:
+            raise RuntimeError("A room action records one event")
+        self.recorded = True
+        seq = self.workshop.last_seq
         return Recorded(
-            record_event(self.workshop, kind, actor=self.actor, client_id=self.client_id, **kwargs)
+            store_event(
+                self.workshop, seq, kind, actor=self.actor, client_id=self.client_id, **kwargs
+            )
         )
 
     def target(self, seq, *kinds) -> RoomEvent:
@@ -115,24 +136,21 @@ def _clean_text(text, limit: int = MAX_TEXT_LENGTH) -> str:
 
 
 def run_action(action: RoomAction, body) -> Recorded:
-    """Run ``body`` inside ``action`` unless the client's id was already stored."""
+    """Run ``body`` inside ``action``; a client id already stored returns the stored event.
+
+    A resent frame fails in one of two ways, and both roll the action back
+    before the stored event is looked up: its insert breaks the unique
+    constraint on the client id (also when two processes raced on it), or a
+    check refuses it first (the room has ended since, the hand is already
+    raised, the person was removed). Either way the answer is the stored
+    event, as if nothing had been checked.
+    """
     try:
         with action:
-            if action.duplicate is not None:
-                return Recorded(action.duplicate, duplicate=True)
             return body(action)
-    except IntegrityError:
-        # Two processes raced on the same client id: the first one stored it.
-        existing = (
-            RoomEvent.objects.filter(
-                workshop_id=action.workshop_id,
-                actor_id=action.participant_id,
-                client_id=action.client_id,
-            )
-            .select_related("actor")
-            .first()
-        )
-        if existing is None or not action.client_id:
+    except (RoomError, IntegrityError):
+        existing = action.stored()
+        if existing is None:
             raise
         return Recorded(existing, duplicate=True)
 

@@ -16,7 +16,7 @@ from datetime import UTC
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from ...models import Participant, RoomEvent, Workshop
@@ -44,6 +44,24 @@ def lock_room(workshop_id: int) -> None:
     """
     if not Workshop.objects.filter(pk=workshop_id).update(last_seq=F("last_seq")):
         raise room_error("not_found")
+
+
+def claim_next_seq(workshop_id: int) -> Workshop:
+    """Lock the workshop row, take the room's next sequence number and read the room,
+    in one statement (``UPDATE … RETURNING``).
+
+    Returns the workshop with ``last_seq`` already holding the taken number:
+    the transaction must store exactly one event with it (``store_event``) or
+    roll back, so that no number is skipped. Precondition: a transaction is open.
+    """
+    qn = connection.ops.quote_name
+    # Only quoted identifiers from the model are formatted in; the id is a parameter.
+    table, pk = qn(Workshop._meta.db_table), qn(Workshop._meta.pk.column)
+    sql = f"UPDATE {table} SET last_seq = last_seq + 1 WHERE {pk} = %s RETURNING *"  # noqa: S608
+    rows = list(Workshop.objects.raw(sql, [workshop_id]))
+    if not rows:
+        raise room_error("not_found")
+    return rows[0]
 
 
 def utc_timestamp(moment) -> str:
@@ -136,6 +154,23 @@ def record_event(
     seq = workshop.last_seq + 1
     Workshop.objects.filter(pk=workshop.pk).update(last_seq=seq)
     workshop.last_seq = seq
+    return store_event(
+        workshop, seq, kind, actor=actor, data=data, target_seq=target_seq, client_id=client_id
+    )
+
+
+def store_event(
+    workshop: Workshop,
+    seq: int,
+    kind: str,
+    *,
+    actor: Participant | None,
+    data: dict | None = None,
+    target_seq: int | None = None,
+    client_id: str = "",
+) -> RoomEvent:
+    """Store one event with a number already taken under the room's lock (by
+    ``record_event`` or ``claim_next_seq``) and broadcast it after commit."""
     event = RoomEvent.objects.create(
         workshop=workshop,
         seq=seq,
