@@ -90,6 +90,27 @@ def install(db) -> None:
         _install_certified(db)
 
 
+def _pg_triggers(cursor, name: str, table: str, columns: str, function: str) -> None:
+    """Replace ``name``'s PostgreSQL triggers on ``table``: one per row written (inserts,
+    deletes, updates of ``columns``) and one per TRUNCATE, each calling ``function``."""
+    cursor.execute(f"DROP TRIGGER IF EXISTS {name}_row ON {table}")
+    cursor.execute(
+        f"CREATE TRIGGER {name}_row AFTER INSERT OR DELETE OR UPDATE OF {columns} "
+        f"ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"
+    )
+    cursor.execute(f"DROP TRIGGER IF EXISTS {name}_truncate ON {table}")
+    cursor.execute(
+        f"CREATE TRIGGER {name}_truncate AFTER TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+    )
+
+
+def _sqlite_trigger(cursor, name: str, table: str, when: str, body: str) -> None:
+    """Replace the SQLite trigger ``name`` on ``table``."""
+    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    cursor.execute(f"CREATE TRIGGER {name} {when} ON {table} BEGIN {body} END")
+
+
 def _install_lessons_done(db) -> None:
     from django.db import transaction
 
@@ -98,21 +119,10 @@ def _install_lessons_done(db) -> None:
             # Writers wait until the count is taken; readers do not.
             cursor.execute(f"LOCK TABLE {PROGRESS} IN SHARE MODE")
             cursor.execute(_PG_FUNCTION)
-            cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}_row ON {PROGRESS}")
-            cursor.execute(
-                f"CREATE TRIGGER {TRIGGER}_row AFTER INSERT OR DELETE OR UPDATE OF enrolment_id "
-                f"ON {PROGRESS} FOR EACH ROW EXECUTE FUNCTION {TRIGGER}()"
-            )
-            cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}_truncate ON {PROGRESS}")
-            cursor.execute(
-                f"CREATE TRIGGER {TRIGGER}_truncate AFTER TRUNCATE ON {PROGRESS} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}()"
-            )
+            _pg_triggers(cursor, TRIGGER, PROGRESS, "enrolment_id", TRIGGER)
         elif db.vendor == "sqlite":
             for event, (when, body) in _SQLITE_TRIGGERS.items():
-                name = f"{TRIGGER}_{event}"
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-                cursor.execute(f"CREATE TRIGGER {name} {when} ON {PROGRESS} BEGIN {body} END")
+                _sqlite_trigger(cursor, f"{TRIGGER}_{event}", PROGRESS, when, body)
         else:  # pragma: no cover - the project runs on PostgreSQL and SQLite only
             return
         cursor.execute(f"DELETE FROM {ROLLUP}")  # noqa: S608 - a constant
@@ -248,23 +258,13 @@ def _install_daily(db) -> None:
             cursor.execute(f"LOCK TABLE {ENROLMENT}, {CERTIFICATE} IN SHARE MODE")
             cursor.execute(_PG_DAILY)
             for table, (kind, columns) in _PG_DAILY_TRIGGERS.items():
-                name = f"{DAILY_TRIGGER}_{kind}"
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}_row ON {table}")
-                cursor.execute(
-                    f"CREATE TRIGGER {name}_row AFTER INSERT OR DELETE OR UPDATE OF {columns} "
-                    f"ON {table} FOR EACH ROW EXECUTE FUNCTION reports_daily_{kind}()"
-                )
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}_truncate ON {table}")
-                cursor.execute(
-                    f"CREATE TRIGGER {name}_truncate AFTER TRUNCATE ON {table} "
-                    f"FOR EACH STATEMENT EXECUTE FUNCTION reports_daily_{kind}()"
+                _pg_triggers(
+                    cursor, f"{DAILY_TRIGGER}_{kind}", table, columns, f"reports_daily_{kind}"
                 )
             day = _PG_DAY
         elif db.vendor == "sqlite":
             for (table, event), (when, body) in _SQLITE_DAILY_TRIGGERS.items():
-                name = f"{DAILY_TRIGGER}_{table}_{event}"
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-                cursor.execute(f"CREATE TRIGGER {name} {when} ON {table} BEGIN {body} END")
+                _sqlite_trigger(cursor, f"{DAILY_TRIGGER}_{table}_{event}", table, when, body)
             day = _SQLITE_DAY
         else:  # pragma: no cover - the project runs on PostgreSQL and SQLite only
             return
@@ -335,22 +335,16 @@ def _install_certified(db) -> None:
         if db.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {CERTIFICATE} IN SHARE MODE")
             cursor.execute(_PG_CERTIFIED)
-            cursor.execute(f"DROP TRIGGER IF EXISTS {CERTIFIED_TRIGGER}_row ON {CERTIFICATE}")
-            cursor.execute(
-                f"CREATE TRIGGER {CERTIFIED_TRIGGER}_row AFTER INSERT OR DELETE OR UPDATE OF "
-                f"kind, is_current, status, source_id ON {CERTIFICATE} "
-                f"FOR EACH ROW EXECUTE FUNCTION {CERTIFIED_TRIGGER}()"
-            )
-            cursor.execute(f"DROP TRIGGER IF EXISTS {CERTIFIED_TRIGGER}_truncate ON {CERTIFICATE}")
-            cursor.execute(
-                f"CREATE TRIGGER {CERTIFIED_TRIGGER}_truncate AFTER TRUNCATE ON {CERTIFICATE} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {CERTIFIED_TRIGGER}()"
+            _pg_triggers(
+                cursor,
+                CERTIFIED_TRIGGER,
+                CERTIFICATE,
+                "kind, is_current, status, source_id",
+                CERTIFIED_TRIGGER,
             )
         elif db.vendor == "sqlite":
             for event, (when, body) in _SQLITE_CERTIFIED_TRIGGERS.items():
-                name = f"{CERTIFIED_TRIGGER}_{event}"
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-                cursor.execute(f"CREATE TRIGGER {name} {when} ON {CERTIFICATE} BEGIN {body} END")
+                _sqlite_trigger(cursor, f"{CERTIFIED_TRIGGER}_{event}", CERTIFICATE, when, body)
         else:  # pragma: no cover - the project runs on PostgreSQL and SQLite only
             return
         cursor.execute(f"DELETE FROM {CERTIFIED}")  # noqa: S608 - a constant
