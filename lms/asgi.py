@@ -4,11 +4,9 @@ Django's HTTP application is built first so that apps are loaded before any
 consumer module imports models.
 """
 
-import asyncio
 import copy
 import gc
 import os
-import weakref
 from collections import defaultdict
 
 from django.core.asgi import get_asgi_application
@@ -37,6 +35,7 @@ from django.utils.crypto import constant_time_compare  # noqa: E402
 
 from accounts.middleware import SessionPolicyScopeMiddleware  # noqa: E402
 from certificates.uploads import RefuseOversizeUploads  # noqa: E402
+from lms.batching import Batch, batch_for  # noqa: E402
 from workshops.origin import SameOriginValidator  # noqa: E402
 from workshops.routing import websocket_urlpatterns  # noqa: E402
 from workshops.serverlog import install as quiet_client_mistakes  # noqa: E402
@@ -64,50 +63,13 @@ class ParallelAuthMiddleware(AuthMiddleware):
     """
 
     async def resolve_scope(self, scope):
-        scope["user"]._wrapped = await _batch_for_loop().resolve(scope)
+        batch = batch_for("users", lambda: Batch(_lookup_users, max_size=MAX_BATCH))
+        scope["user"]._wrapped = await batch.submit(scope)
 
 
-class _UserBatch:
-    def __init__(self):
-        self.waiting: list[tuple[dict, asyncio.Future]] = []
-        self.task: asyncio.Task | None = None
-
-    async def resolve(self, scope):
-        future = asyncio.get_running_loop().create_future()
-        self.waiting.append((scope, future))
-        if self.task is None:
-            self.task = asyncio.create_task(self._run())
-        return await future
-
-    async def _run(self):
-        lookup = DatabaseSyncToAsync(_users_for, thread_sensitive=connection.vendor == "sqlite")
-        try:
-            while self.waiting:
-                batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
-                try:
-                    users = await lookup([scope for scope, _future in batch])
-                except Exception as error:  # noqa: BLE001 - the handshakes fail, not the batch
-                    users = [error] * len(batch)
-                for (_scope, future), user in zip(batch, users, strict=True):
-                    if future.done():
-                        continue
-                    if isinstance(user, BaseException):
-                        future.set_exception(user)
-                    else:
-                        future.set_result(user)
-        finally:
-            self.task = None
-
-
-_batches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _batch_for_loop() -> _UserBatch:
-    loop = asyncio.get_running_loop()
-    batch = _batches.get(loop)
-    if batch is None:
-        batch = _batches[loop] = _UserBatch()
-    return batch
+async def _lookup_users(scopes: list[dict]) -> list:
+    lookup = DatabaseSyncToAsync(_users_for, thread_sensitive=connection.vendor == "sqlite")
+    return await lookup(scopes)
 
 
 def _users_for(scopes: list[dict]) -> list:

@@ -15,9 +15,9 @@ arrive while a batch is in the database form the next one.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
+
+from lms.batching import Batch, batch_for
 
 from .presence_fanout import database_sync_to_async
 from .services.room.events import events_after as stored_events_after
@@ -34,40 +34,15 @@ class Admission:
 
     def __init__(self, workshop_id: int):
         self.workshop_id = workshop_id
-        self.waiting: list[tuple[object, object, str, asyncio.Future]] = []
-        self.task: asyncio.Task | None = None
+        self.batch = Batch(database_sync_to_async(self._admit_all), max_size=MAX_BATCH)
 
     async def admit(self, consumer, user, process: str):
         """``consumer._admit(user, process)``, batched: ``(joined, welcome)`` or ``None``."""
-        future = asyncio.get_running_loop().create_future()
-        self.waiting.append((consumer, user, process, future))
-        if self.task is None:
-            self.task = asyncio.create_task(self._run(), name=f"admission {self.workshop_id}")
-        return await future
-
-    async def _run(self) -> None:
-        try:
-            while self.waiting:
-                batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
-                try:
-                    results = await database_sync_to_async(self._admit_all)(batch)
-                except Exception as error:  # noqa: BLE001 - each handshake fails alone
-                    results = [error] * len(batch)
-                for (_consumer, _user, _process, future), result in zip(
-                    batch, results, strict=True
-                ):
-                    if future.done():
-                        continue  # the handshake was cancelled meanwhile
-                    if isinstance(result, BaseException):
-                        future.set_exception(result)
-                    else:
-                        future.set_result(result)
-        finally:
-            self.task = None
+        return await self.batch.submit((consumer, user, process))
 
     def _admit_all(self, batch) -> list:
         by_process: dict[str, list[int]] = {}
-        for index, (_consumer, _user, process, _future) in enumerate(batch):
+        for index, (_consumer, _user, process) in enumerate(batch):
             by_process.setdefault(process, []).append(index)
         results: list = [None] * len(batch)
         with one_admission():
@@ -86,15 +61,8 @@ class Admission:
         return results
 
 
-_admissions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def admission(workshop_id: int) -> Admission:
-    rooms = _admissions.setdefault(asyncio.get_running_loop(), {})
-    found = rooms.get(workshop_id)
-    if found is None:
-        found = rooms[workshop_id] = Admission(workshop_id)
-    return found
+    return batch_for(("admission", workshop_id), lambda: Admission(workshop_id))
 
 
 async def admit(consumer, user, process: str):
@@ -117,46 +85,18 @@ class HistoryReads:
 
     def __init__(self, workshop_id: int):
         self.workshop_id = workshop_id
-        self.waiting: list[tuple[tuple, asyncio.Future]] = []
-        self.task: asyncio.Task | None = None
+        self.batch = Batch(database_sync_to_async(self._read_all))
 
     async def read(self, after: int, until: int | None, limit: int) -> list[dict]:
-        future = asyncio.get_running_loop().create_future()
-        self.waiting.append(((after, until, limit), future))
-        if self.task is None:
-            self.task = asyncio.create_task(self._run(), name=f"history {self.workshop_id}")
-        return await future
+        return await self.batch.submit((after, until, limit))
 
-    async def _run(self) -> None:
-        try:
-            while self.waiting:
-                batch, self.waiting = self.waiting, []
-                pages = {page for page, _future in batch}
-                try:
-                    found = await database_sync_to_async(self._read_all)(pages)
-                except Exception as error:  # noqa: BLE001 - each read fails alone
-                    found = {page: error for page in pages}
-                for page, future in batch:
-                    if future.done():
-                        continue
-                    if isinstance(found[page], BaseException):
-                        future.set_exception(found[page])
-                    else:
-                        future.set_result(found[page])
-        finally:
-            self.task = None
-
-    def _read_all(self, pages) -> dict:
-        return {page: stored_events_after(self.workshop_id, *page) for page in pages}
-
-
-_history: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+    def _read_all(self, pages: list[tuple]) -> list:
+        """One read per distinct page asked for; each request gets its page's events."""
+        found = {page: stored_events_after(self.workshop_id, *page) for page in set(pages)}
+        return [found[page] for page in pages]
 
 
 async def events_after(workshop_id: int, after: int, until: int | None, limit: int):
     """``services.events_after``, read together with the room's other waiting reads."""
-    rooms = _history.setdefault(asyncio.get_running_loop(), {})
-    reads = rooms.get(workshop_id)
-    if reads is None:
-        reads = rooms[workshop_id] = HistoryReads(workshop_id)
+    reads = batch_for(("history", workshop_id), lambda: HistoryReads(workshop_id))
     return await reads.read(after, until, limit)
