@@ -35,7 +35,7 @@ async def test_joins_and_leaves_arrive_together_in_one_frame(room, host, live_wo
     while "left" not in frame:
         frame = await h.next("presence")  # the host's own arrival, if batched before
     joined = [e["pid"] for e in frame["joined"] if e["pid"] != h_pid(h)]
-    assert joined == [p for p in range(1000, 1010) if p != 1003]
+    assert joined == [p for p in range(1000, 1010) if p != 1003], (frame, h.seen)
     assert frame["left"] == [1003, 2000]
     assert frame["online"] == 1  # the count is the stored one: only the host is connected
     await h.quiet(0.4)  # nothing else: one frame for the whole batch

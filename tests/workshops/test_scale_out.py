@@ -37,7 +37,11 @@ def redis_url() -> str:
 
 
 async def talk(base, workshop_id, cookie, texts, expected_total):
-    """Connect to one server, say ``texts``, and collect events until ``expected_total``."""
+    """Connect to one server, say ``texts``, and collect events until ``expected_total``.
+
+    Events are applied as docs/workshop-protocol.md tells a client to: by ``seq``. Across
+    two processes the layer may deliver 6 before 5; a ``seq`` arriving twice fails.
+    """
     url = base.replace("http://", "ws://") + f"/ws/workshops/{workshop_id}/?since=0"
     headers = {"Cookie": f"sessionid={cookie}"}
     seen = []
@@ -55,6 +59,9 @@ async def talk(base, workshop_id, cookie, texts, expected_total):
                 seen.append(frame)
             elif frame["type"] == "history":
                 seen.extend(frame["events"])
+    seqs = [e["seq"] for e in seen]
+    assert len(set(seqs)) == len(seqs), f"an event arrived twice: {seqs}"
+    seen.sort(key=lambda e: e["seq"])
     return [(e["seq"], e["actor"]["name"], e["data"]["text"]) for e in seen]
 
 
