@@ -172,7 +172,9 @@ class WorkshopRoomConsumer(ClientFrames, RoomDelivery, AsyncWebsocketConsumer):
             try:
                 await fanout.leave(self.channel_layer, self.group, self)
             finally:
-                gone = await database_sync_to_async(services.leave_room)(connection_id)
+                # Closed with the process's other departures (a mass disconnect is
+                # a few statements, not a transaction per person).
+                gone = await presence_fanout.leave(connection_id)
                 if gone:
                     presence_fanout.batcher(self.channel_layer, self.workshop_id).left(gone)
 
