@@ -209,19 +209,22 @@ def main() -> None:
     sessions = make_people(people)
     workshop_id = make_room(people + 10)
 
-    found = in_process(workshop_id, args.leavers)
-    one_wall, one_cpu, one_statements = found["one_by_one"]
-    wall, cpu, per_batch = found["batched"]
-    print(
-        f"{args.leavers} leavers one by one: {one_wall:.2f} ms each on the wall "
-        f"({one_cpu:.2f} ms CPU), {one_statements:.1f} statements each"
-    )
-    print(
-        f"{args.leavers} leavers in batches: {wall:.2f} ms each on the wall "
-        f"({cpu:.2f} ms CPU), {per_batch:.0f} statements per batch; "
-        f"{found['attendances']} attendances stored"
-    )
-    server = (float("nan"), float("nan"), -1)
+    nan = float("nan")
+    one_wall = one_statements = wall = per_batch = nan
+    if args.leavers:  # 0: the server run only (as against a checkout from before batching)
+        found = in_process(workshop_id, args.leavers)
+        one_wall, one_cpu, one_statements = found["one_by_one"]
+        wall, cpu, per_batch = found["batched"]
+        print(
+            f"{args.leavers} leavers one by one: {one_wall:.2f} ms each on the wall "
+            f"({one_cpu:.2f} ms CPU), {one_statements:.1f} statements each"
+        )
+        print(
+            f"{args.leavers} leavers in batches: {wall:.2f} ms each on the wall "
+            f"({cpu:.2f} ms CPU), {per_batch:.0f} statements per batch; "
+            f"{found['attendances']} attendances stored"
+        )
+    server = (nan, nan, -1)
     if not args.no_server:
         server = with_server(args, make_room(args.clients + 10), sessions[: args.clients])
         print(

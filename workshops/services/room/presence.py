@@ -387,6 +387,8 @@ def _close_and_tell(stale, left_at) -> dict[int, list[int]]:
     """Close the ``stale`` connections (a query; each closed by exactly one sweeper)
     in one UPDATE, at ``left_at`` (an expression), and tell each room who went
     offline, one message per room; returns ``{workshop_id: [pid, ...]}``."""
+    if not stale.filter(left_at__isnull=True).exists():
+        return {}  # a sweep with nothing to close (almost every one) takes no lock
     gone = {}
     with transaction.atomic():
         rows = _lock_open(stale)
@@ -417,7 +419,8 @@ def sweep_stale_connections(workshop_id: int) -> list[int]:
 def beat_process(key: str, *, touch: bool) -> None:
     """Process ``key`` is alive; with ``touch``, so are all its open connections."""
     now = timezone.now()
-    RoomProcess.objects.update_or_create(key=key, defaults={"beat_at": now})
+    if not RoomProcess.objects.filter(key=key).update(beat_at=now):
+        RoomProcess.objects.create(key=key, beat_at=now)  # the first beat, or swept meanwhile
     if touch:
         Connection.objects.filter(process=key, left_at__isnull=True).update(last_seen_at=now)
 
