@@ -2,6 +2,7 @@
 sweep cost a few statements per batch, not per person, and attendance stays exact."""
 
 import asyncio
+import time
 from datetime import timedelta
 
 import pytest
@@ -160,3 +161,61 @@ async def test_people_leaving_at_once_are_told_to_the_room_together(
     )()
     assert (set(frame["left"]), frame["online"]) == (pids, 1)
     assert sum(calls) == 15 and len(calls) < 15, calls
+
+
+def test_a_crowd_leaving_at_once_over_uvicorn_is_told_and_logs_no_traceback():
+    """Forty people leave at once while chat is in flight, some closing cleanly and
+    some cut off: the host sees all of them go, every connection is closed with its
+    attendance stored, and the server logs no traceback."""
+    import json
+
+    import websockets
+
+    from .servers import require_shared_database, session_cookie
+    from .test_room_uvicorn import uvicorn
+
+    require_shared_database()
+    workshop = WorkshopFactory(status="live", capacity=100)
+    people = UserFactory.create_batch(40)
+    host_cookie = session_cookie(workshop.host)
+    cookies = [session_cookie(person) for person in people]
+
+    async def scenario(port):
+        async def join(cookie):
+            ws = await websockets.connect(
+                f"ws://127.0.0.1:{port}/ws/workshops/{workshop.pk}/?since=0",
+                additional_headers={"Cookie": f"sessionid={cookie}"},
+                origin=f"http://127.0.0.1:{port}",
+            )
+            welcome = json.loads(await ws.recv())
+            while json.loads(await ws.recv())["type"] != "history":
+                pass
+            return ws, welcome["you"]["pid"]
+
+        host, host_pid = await join(host_cookie)
+        crowd = await asyncio.gather(*(join(cookie) for cookie in cookies))
+        pids = {pid for _ws, pid in crowd}
+        for n, (ws, _pid) in enumerate(crowd[:10]):
+            await ws.send(json.dumps({"type": "chat.send", "text": f"bye {n}"}))
+        clean, cut = crowd[:30], crowd[30:]
+        for ws, _pid in cut:
+            ws.transport.abort()  # a phone losing its network
+        await asyncio.gather(*(ws.close() for ws, _pid in clean))
+        left = set()
+        async with asyncio.timeout(15):
+            while not pids <= left:
+                frame = json.loads(await host.recv())
+                if frame["type"] == "presence":
+                    left |= set(frame.get("left", []))
+        await host.close()
+        return host_pid
+
+    with uvicorn() as (port, log):
+        host_pid = asyncio.run(scenario(port))
+        time.sleep(0.5)  # let the server write what it has to say
+        text = log.read_text()
+    assert "Traceback" not in text, text
+    crowd_rows = Connection.objects.filter(workshop=workshop).exclude(participant_id=host_pid)
+    assert crowd_rows.count() == 40
+    assert not crowd_rows.filter(left_at=None).exists()
+    assert Attendance.objects.filter(workshop=workshop).count() == 40
