@@ -1,7 +1,7 @@
 """The room protocol's numbers (see ``docs/workshop-protocol.md``) and the thread hop.
 
-Tests tune ``HEARTBEAT_TIMEOUT``, ``PRESENCE_LIST_LIMIT`` and ``MAX_BACKLOG``
-here: the consumer reads those three from this module when it needs them.
+Tests tune ``HEARTBEAT_TIMEOUT``, ``PRESENCE_LIST_LIMIT``, ``MAX_BACKLOG`` and
+``STALL_TIMEOUT`` here: the consumer reads them from this module when it needs them.
 """
 
 from __future__ import annotations
@@ -54,3 +54,9 @@ CLOSE_FELL_BEHIND = 4409
 #: Live events queued for a connection that is not reading them; beyond this it is
 #: closed and resumes from the stored log when it reconnects.
 MAX_BACKLOG = 500
+#: A connection that took none of its queued live events for this many seconds
+#: stopped reading: it is closed (4409) long before the server's WebSocket
+#: keepalive would give up on it (1011, 75 s with the README's settings, 40 s
+#: with Uvicorn's defaults), and leaves the room at once. A phone on GPRS
+#: (5 KB/s) still takes a frame every few seconds.
+STALL_TIMEOUT = 20.0

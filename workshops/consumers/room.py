@@ -24,6 +24,7 @@ from . import protocol
 from .client import ClientFrames
 from .delivery import RoomDelivery
 from .protocol import (
+    CLOSE_FELL_BEHIND,
     CLOSE_FLOODING,
     CLOSE_SILENT,
     CLOSE_TOO_MANY_ERRORS,
@@ -42,6 +43,8 @@ logger = logging.getLogger(__name__)
 class WorkshopRoomConsumer(ClientFrames, RoomDelivery, AsyncWebsocketConsumer):
     connection_id: int | None = None
     writer: asyncio.Task | None = None
+    #: Leaves the room and closes a connection that went silent or stopped reading.
+    closer: asyncio.Task | None = None
     #: Set when nothing more may be queued for the client (closing, or falling behind).
     closing = False
     #: Set once ``websocket.close`` went out or the client is gone: nothing is sent after.
@@ -172,20 +175,50 @@ class WorkshopRoomConsumer(ClientFrames, RoomDelivery, AsyncWebsocketConsumer):
             try:
                 await fanout.leave(self.channel_layer, self.group, self)
             finally:
-                gone = await database_sync_to_async(services.leave_room)(connection_id)
+                # Closed with the process's other departures (a mass disconnect is
+                # a few statements, not a transaction per person).
+                gone = await presence_fanout.leave(connection_id)
                 if gone:
                     presence_fanout.batcher(self.channel_layer, self.workshop_id).left(gone)
 
     def check_silence(self, now: float) -> None:
-        """Called by the process heartbeat: close a connection that stopped pinging."""
+        """Called by the process heartbeat: close a connection that stopped pinging
+        (4408), or one that stopped reading what it is sent (4409)."""
         last_heard = getattr(self, "last_heard", None)  # None while admission runs
         if last_heard is None or self.closing:
             return
         if now - last_heard > self.heartbeat_timeout:
-            self.closing = True
-            if self.writer is not None:
-                self.writer.cancel()
-            self.writer = asyncio.create_task(self.close(code=CLOSE_SILENT))
+            self._shut(CLOSE_SILENT)
+        elif self._stalled(now):
+            self._shut(CLOSE_FELL_BEHIND)
+
+    def _stalled(self, now: float) -> bool:
+        """Whether the oldest live event queued for the client has waited ``STALL_TIMEOUT``:
+        the write before it is still waiting for the client to read (its socket's
+        buffers are full). A client that reads, however slowly, moves it on."""
+        head = self.backlog[0] if self.backlog else None
+        if head is None or head is not getattr(self, "_stall_head", None):
+            self._stall_head, self._stall_since = head, now
+            return False
+        return now - self._stall_since > protocol.STALL_TIMEOUT
+
+    def _shut(self, code: int) -> None:
+        """Leave the room now and close with ``code``. The close frame goes out once the
+        client reads again (behind what was already on its way); until then the person
+        is not listed as present, and nothing more is queued for them."""
+        self.closing = True
+        self.backlog.clear()
+        if self.writer is not None:
+            self.writer.cancel()
+        # Not the writer: leaving the room is not cancelled when the client goes.
+        self.closer = asyncio.create_task(self._leave_and_close(code))
+
+    async def _leave_and_close(self, code: int) -> None:
+        try:
+            await self._leave()
+        except Exception as error:  # noqa: BLE001 - closed all the same; the sweep tidies up
+            logger.warning("Leaving workshop %s failed: %r", self.workshop_id, error)
+        await self.close(code=code)
 
     async def dispatch(self, message):
         """Route a message to its handler without Channels' per-handler connection check.

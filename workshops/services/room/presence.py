@@ -15,12 +15,13 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, DateTimeField, F, Q, Value, When
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
 from ... import tasks
@@ -291,44 +292,111 @@ def touch_connection(connection_id: int) -> None:
 def leave_room(connection_id: int) -> list[int]:
     """Close a connection; returns ``[pid]`` if its person has no other connection left
     (for the caller to tell the room), else ``[]``."""
-    connection = Connection.objects.select_related("participant").filter(pk=connection_id).first()
-    if connection is None:
-        return []
-    now = timezone.now()
+    return leave_many([(connection_id, timezone.now())])[0]
+
+
+def leave_many(departures: list[tuple[int, datetime]]) -> list[list[int]]:
+    """Close connections, each at the time it went (``(connection_id, left_at)``), in
+    the same few statements however many they are; for each, the pids of the people
+    it was the last connection of (for the caller to tell the room), else ``[]``.
+
+    When 2,000 people leave a consultation at once, closing each on its own
+    was a transaction and an attendance task per person; here a batch is
+    one lock-and-read, one UPDATE, one read of who is still online per
+    room, and one attendance task per room, after commit. A connection
+    already closed (by a sweeper, or a repeat) is left as it is.
+    """
+    at = dict(departures)
+    closed = _close(list(at), at)
+    return [closed.get(connection_id, []) for connection_id, _left_at in departures]
+
+
+def _close(connection_ids, at: dict) -> dict[int, list[int]]:
+    """Close the open ones of ``connection_ids`` at ``at[connection_id]``; returns
+    ``{connection_id: [pid]}`` for those whose person is now gone."""
     with transaction.atomic():
-        closed = Connection.objects.filter(pk=connection_id, left_at__isnull=True).update(
-            left_at=now, last_seen_at=now
+        rows = _lock_open(Connection.objects.filter(pk__in=connection_ids))
+        if not rows:
+            return {}
+        when = Case(
+            *[When(pk=row.pk, then=Value(at[row.pk])) for row in rows],
+            output_field=DateTimeField(),
         )
-        if closed:
-            return _after_departure(connection.workshop_id, [connection.participant])
-    return []
-
-
-def _after_departure(workshop_id: int, participants: list[Participant]) -> list[int]:
-    """Record the attendance of those of ``participants`` now gone; return their pids."""
-    online = set(online_participants(workshop_id).values_list("participant_id", flat=True))
-    gone = [p for p in participants if p.pk not in online]
-    if gone:
-        user_ids = sorted({p.user_id for p in gone})
-        transaction.on_commit(
-            lambda: tasks.record_workshop_attendance.enqueue(workshop_id, user_ids)
+        Connection.objects.filter(pk__in=[row.pk for row in rows]).update(
+            left_at=when, last_seen_at=when
         )
-    return sorted({p.pk for p in gone})
+        closed = {}
+        for gone in _departures(rows).values():
+            closed.update(gone)
+    return closed
 
 
-def _close_and_tell(stale: list[Connection], left_at) -> dict[int, list[int]]:
-    """Close ``stale`` connections (each by exactly one sweeper) at ``left_at(connection)``,
-    tell each room who went offline; returns ``{workshop_id: [pid, ...]}``."""
-    closed: dict[int, list[Participant]] = {}
+@dataclass(frozen=True)
+class _Open:
+    """An open connection row, locked for closing."""
+
+    pk: int
+    workshop_id: int
+    pid: int
+    user_id: int
+
+
+def _lock_open(connections) -> list[_Open]:
+    """Lock the open ones of ``connections`` (a transaction is open), in a fixed order
+    so that two closers never wait on each other; a row another closer closed
+    meanwhile is not returned (PostgreSQL reads it again once the lock is free)."""
+    rows = (
+        connections.filter(left_at__isnull=True)
+        .select_for_update(of=("self",))
+        .order_by("pk")
+        .values_list("pk", "workshop_id", "participant_id", "participant__user_id")
+    )
+    return [_Open(*row) for row in rows]
+
+
+def _departures(rows: list[_Open]) -> dict[int, dict[int, list[int]]]:
+    """Of the people of ``rows`` (just closed), those with no other open connection:
+    ``{workshop_id: {connection_id: [pid]}}``, each person under their first row. Their
+    attendance is recorded after commit, one task per room."""
+    by_room: dict[int, list[_Open]] = {}
+    for row in rows:
+        by_room.setdefault(row.workshop_id, []).append(row)
+    result = {}
+    for workshop_id, closed in by_room.items():
+        online = set(
+            online_participants(workshop_id)
+            .filter(participant__in={row.pid for row in closed})
+            .values_list("participant_id", flat=True)
+        )
+        gone: dict[int, list[int]] = {}
+        told = set()
+        for row in closed:
+            if row.pid not in online and row.pid not in told:
+                told.add(row.pid)
+                gone[row.pk] = [row.pid]
+        if gone:
+            user_ids = sorted({row.user_id for row in closed if row.pid in told})
+            transaction.on_commit(
+                lambda w=workshop_id, u=user_ids: tasks.record_workshop_attendance.enqueue(w, u)
+            )
+        result[workshop_id] = gone
+    return result
+
+
+def _close_and_tell(stale, left_at) -> dict[int, list[int]]:
+    """Close the ``stale`` connections (a query; each closed by exactly one sweeper)
+    in one UPDATE, at ``left_at`` (an expression), and tell each room who went
+    offline, one message per room; returns ``{workshop_id: [pid, ...]}``."""
+    if not stale.filter(left_at__isnull=True).exists():
+        return {}  # a sweep with nothing to close (almost every one) takes no lock
+    gone = {}
     with transaction.atomic():
-        for connection in stale:
-            if Connection.objects.filter(pk=connection.pk, left_at__isnull=True).update(
-                left_at=left_at(connection)
-            ):
-                closed.setdefault(connection.workshop_id, []).append(connection.participant)
-        gone = {}
-        for workshop_id, participants in closed.items():
-            pids = _after_departure(workshop_id, participants)
+        rows = _lock_open(stale)
+        if not rows:
+            return {}
+        Connection.objects.filter(pk__in=[row.pk for row in rows]).update(left_at=left_at)
+        for workshop_id, closed in _departures(rows).items():
+            pids = sorted(pid for pids in closed.values() for pid in pids)
             if pids:
                 gone[workshop_id] = pids
                 count = online_count(workshop_id)
@@ -342,27 +410,26 @@ def _close_and_tell(stale: list[Connection], left_at) -> dict[int, list[int]]:
 
 def sweep_stale_connections(workshop_id: int) -> list[int]:
     """Close the room's connections not heard from within ``PRESENCE_TIMEOUT`` (a lost
-    phone, a dead server process). Returns the participant ids that went offline."""
+    phone, a dead server process), when last seen. Returns the pids that went offline."""
     cutoff = timezone.now() - PRESENCE_TIMEOUT
-    stale = list(
-        Connection.objects.filter(
-            workshop_id=workshop_id, left_at__isnull=True, last_seen_at__lt=cutoff
-        ).select_related("participant")
-    )
-    return _close_and_tell(stale, lambda c: c.last_seen_at).get(workshop_id, [])
+    stale = Connection.objects.filter(workshop_id=workshop_id, last_seen_at__lt=cutoff)
+    return _close_and_tell(stale, F("last_seen_at")).get(workshop_id, [])
 
 
 def beat_process(key: str, *, touch: bool) -> None:
     """Process ``key`` is alive; with ``touch``, so are all its open connections."""
     now = timezone.now()
-    RoomProcess.objects.update_or_create(key=key, defaults={"beat_at": now})
+    if not RoomProcess.objects.filter(key=key).update(beat_at=now):
+        RoomProcess.objects.create(key=key, beat_at=now)  # the first beat, or swept meanwhile
     if touch:
         Connection.objects.filter(process=key, left_at__isnull=True).update(last_seen_at=now)
 
 
 def sweep_dead_processes() -> dict[int, list[int]]:
     """Close the connections of processes whose heartbeat is ``PROCESS_TIMEOUT`` old,
-    at their last heartbeat, and forget those processes. Returns ``{workshop: [pid]}``."""
+    at their last heartbeat, and forget those processes. Returns ``{workshop: [pid]}``.
+
+    One UPDATE closes them all, however many people a dead process held."""
     now = timezone.now()
     cutoff = now - PROCESS_TIMEOUT
     dead = dict(RoomProcess.objects.filter(beat_at__lt=cutoff).values_list("key", "beat_at"))
@@ -370,20 +437,22 @@ def sweep_dead_processes() -> dict[int, list[int]]:
     orphaned = ~Q(process="") & ~Q(process__in=alive)
     # Rows from before processes beat: their own heartbeats, as before.
     silent = Q(process="", last_seen_at__lt=now - PRESENCE_TIMEOUT)
-    stale = list(
-        Connection.objects.filter(left_at__isnull=True)
-        .filter(orphaned | silent)
-        .select_related("participant")
+    stale = Connection.objects.filter(orphaned | silent)
+    # Its process's last beat (now if that row is gone already): gone after that,
+    # and not before it was last seen; a row without a process, when last seen.
+    last_beat = Case(
+        *[When(process=key, then=Value(beat_at)) for key, beat_at in dead.items()],
+        default=Value(now),
+        output_field=DateTimeField(),
     )
-
-    def left_at(connection):
-        if not connection.process:
-            return connection.last_seen_at
-        # Its process's last beat: gone after that, and not before it was last seen.
-        return min(max(dead.get(connection.process, now), connection.last_seen_at), now)
-
+    left_at = Case(
+        When(process="", then=F("last_seen_at")),
+        default=Least(Greatest(last_beat, F("last_seen_at")), Value(now)),
+        output_field=DateTimeField(),
+    )
     gone = _close_and_tell(stale, left_at)
-    RoomProcess.objects.filter(key__in=list(dead)).delete()
+    if dead:
+        RoomProcess.objects.filter(key__in=list(dead)).delete()
     return gone
 
 
