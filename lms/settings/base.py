@@ -197,6 +197,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 #: Names this deployment's keys and pub/sub channels on a Redis it may share.
 CHANNEL_LAYER_PREFIX = env.str("CHANNEL_LAYER_PREFIX", default="lms")
+# Seconds a live-room connection may leave its queued events unread before it is
+# closed with 4409 (docs/workshop-protocol.md documents the default).
+WORKSHOP_STALL_TIMEOUT = env.float("WORKSHOP_STALL_TIMEOUT", default=20.0)
 
 
 def _layer_prefix(name: str, redis_url: str) -> str:

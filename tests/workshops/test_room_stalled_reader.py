@@ -66,16 +66,17 @@ async def history(ws) -> list[dict]:
 def test_a_reader_that_stops_reading_is_closed_with_4409_and_resumes():
     require_shared_database()
     workshop = WorkshopFactory(status="live")
-    people = [UserFactory(display_name=name) for name in ("Dara", "Sokha", "Chea", "Reader")]
+    names = ("Dara", "Sokha", "Chea", "Bopha", "Vanna", "Rith", "Reader")
+    people = [UserFactory(display_name=name) for name in names]
     cookies = [session_cookie(person) for person in people]
 
     async def scenario(port):
         chatters = []
-        for cookie in cookies[:3]:
+        for cookie in cookies[:-1]:
             ws, _welcome = await connect(port, workshop, cookie)
             await history(ws)
             chatters.append(ws)
-        reader, welcome = await connect(port, workshop, cookies[3], small_buffer=True)
+        reader, welcome = await connect(port, workshop, cookies[-1], small_buffer=True)
         await history(reader)
         reader_pid = welcome["you"]["pid"]
         reader_gone = asyncio.Event()
@@ -116,19 +117,25 @@ def test_a_reader_that_stops_reading_is_closed_with_4409_and_resumes():
         assert closed.value.rcvd is not None, "closed without a close frame"
         assert closed.value.rcvd.code == 4409, closed.value.rcvd
 
-        # It resumes from the last event it got: every message is there, once.
-        again, _welcome = await connect(port, workshop, cookies[3], since=max(received))
+        # It resumes from the last event it applied (events may arrive out of order: a
+        # client applies them in seq order, docs/workshop-protocol.md): nothing is lost.
+        assert len(received) == len(set(received)), "an event arrived twice"
+        last = 0
+        while last + 1 in received:
+            last += 1
+        again, _welcome = await connect(port, workshop, cookies[-1], since=last)
         resumed = [event["seq"] for event in await history(again)]
         await asyncio.sleep(0.5)  # the chatters' last frames
         for ws in [*chatters, again]:
             await ws.close()
         await asyncio.gather(*listeners)
-        assert received == sorted(set(received))
         assert set(received) | set(resumed) >= stored
-        assert not set(received) & set(resumed)
+        assert not {seq for seq in received if seq <= last} & set(resumed)
         return stalled_for, len(received), len(resumed)
 
-    with uvicorn() as (port, log):
+    # The keepalive as the README runs it (1011 after 75 s), the stall limit shortened
+    # from its documented 20 s so that the test takes seconds: 4409 must come first.
+    with uvicorn(WORKSHOP_STALL_TIMEOUT="3") as (port, log):
         stalled_for, before, after = asyncio.run(scenario(port))
         time.sleep(0.5)  # let the server write what it has to say
         text = log.read_text()

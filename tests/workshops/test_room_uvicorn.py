@@ -23,11 +23,14 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 @contextlib.contextmanager
-def uvicorn():
-    """Run ``uvicorn lms.asgi:application`` until the block ends; yields (port, log path)."""
+def uvicorn(**extra_env):
+    """Run ``uvicorn lms.asgi:application`` until the block ends; yields (port, log path).
+
+    ``extra_env`` adds environment variables (settings) for the server process."""
     port = free_port()
     env = {
         **os.environ,
+        **extra_env,
         "DJANGO_SETTINGS_MODULE": "lms.settings.test",
         "DATABASE_URL": database_url(),
         "PYTHONUNBUFFERED": "1",

@@ -7,6 +7,7 @@ Tests tune ``HEARTBEAT_TIMEOUT``, ``PRESENCE_LIST_LIMIT``, ``MAX_BACKLOG`` and
 from __future__ import annotations
 
 from channels.db import DatabaseSyncToAsync
+from django.conf import settings
 from django.db import connection
 
 from ..services.room import frames
@@ -58,5 +59,6 @@ MAX_BACKLOG = 500
 #: stopped reading: it is closed (4409) long before the server's WebSocket
 #: keepalive would give up on it (1011, 75 s with the README's settings, 40 s
 #: with Uvicorn's defaults), and leaves the room at once. A phone on GPRS
-#: (5 KB/s) still takes a frame every few seconds.
-STALL_TIMEOUT = 20.0
+#: (5 KB/s) still takes a frame every few seconds. The setting
+#: ``WORKSHOP_STALL_TIMEOUT`` may change it; the document gives the default.
+STALL_TIMEOUT = float(getattr(settings, "WORKSHOP_STALL_TIMEOUT", 20.0))
