@@ -112,8 +112,21 @@ def _attrs(attrs: dict) -> str:
     return "".join(
         f" {key}" if val is True else f' {key}="{html_escape(str(val))}"'
         for key, val in attrs.items()
-        if val is not False and val is not None
+        if val is not False
     )
+
+
+class DateBox(forms.DateInput):
+    """A date's ``<input>`` written in one pass, as Django's ``input.html`` writes it."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        value = self.format_value(value)
+        shown = "" if value is None else f' value="{html_escape(str(value))}"'
+        return mark_safe(  # noqa: S308 - the name, value and attributes are escaped
+            f'<input type="{html_escape(self.input_type)}" name="{html_escape(name)}"'
+            f"{shown}{_attrs(attrs)}>"
+        )
 
 
 class _FlatChoices:
@@ -192,13 +205,18 @@ class LongChoiceField(forms.ChoiceField):
         return self._choices
 
     def _set_choices(self, value):
-        self._choices = self.widget.choices = [(str(k), label) for k, label in value]
-        self._keys = frozenset(key for key, _ in self._choices)
+        self._choices = self.widget.choices = list(value)
+        self._keys = frozenset([str(key) for key, _ in self._choices])
 
     choices = property(_get_choices, _set_choices)
 
     def valid_value(self, value):
         return str(value) in self._keys
+
+    def label_of(self, value) -> str:
+        """The label of the choice ``value`` (as text), or "" if there is none."""
+        value = str(value)
+        return next((str(label) for key, label in self._choices if str(key) == value), "")
 
 
 class LongTypedChoiceField(LongChoiceField, forms.TypedChoiceField):
@@ -214,9 +232,9 @@ class LongMultipleChoiceField(LongChoiceField, forms.MultipleChoiceField):
 class ReportFilterForm(forms.Form):
     """The filter bar. Choices are read once per request (two queries)."""
 
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
-    period = forms.ChoiceField(label=_("By"), choices=PERIODS, required=False)
+    start = forms.DateField(label=_("From"), widget=DateBox(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=DateBox(attrs={"type": "date"}))
+    period = forms.ChoiceField(label=_("By"), choices=PERIODS, required=False, widget=LongSelect)
     course = LongChoiceField(label=_("Course"), required=False)
     province = LongChoiceField(label=_("Province"), required=False)
     organisation = LongTypedChoiceField(
@@ -226,12 +244,11 @@ class ReportFilterForm(forms.Form):
     def __init__(self, data=None, *, default: ReportFilters):
         merged = {**default.params(), **{k: v for k, v in (data or {}).items() if v != ""}}
         super().__init__(merged)
-        self.fields["course"].choices = [("", _("All courses"))] + [
-            (str(key), title) for key, title in queries.course_choices()
-        ]
-        self.fields["province"].choices = [("", _("All provinces"))] + list(province_choices())
-        self.fields["organisation"].choices = [("", _("All organisations"))] + [
-            (str(pk), name) for pk, name in queries.organisation_choices()
+        self.fields["course"].choices = [("", _("All courses")), *queries.course_choices()]
+        self.fields["province"].choices = [("", _("All provinces")), *province_choices()]
+        self.fields["organisation"].choices = [
+            ("", _("All organisations")),
+            *queries.organisation_choices(),
         ]
 
     def clean(self):
@@ -263,12 +280,10 @@ class ReportFilterForm(forms.Form):
         if not self.is_valid():
             return []
         data, parts = self.cleaned_data, []
-        choices = dict(self.fields["course"].choices)
         if data.get("course"):
-            parts.append(str(choices.get(data["course"], "")))
+            parts.append(self.fields["course"].label_of(data["course"]))
         if data.get("province"):
             parts.append(province_name(data["province"]))
         if data.get("organisation"):
-            names = dict(self.fields["organisation"].choices)
-            parts.append(str(names.get(str(data["organisation"]), "")))
+            parts.append(self.fields["organisation"].label_of(data["organisation"]))
         return parts

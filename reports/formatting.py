@@ -17,6 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
+#: Khmer digits, and CLDR's Khmer separators swapped in: ``.`` between thousands, ``,`` decimals.
+KHMER_NUMBER = str.maketrans("0123456789,.", "០១២៣៤៥៦៧៨៩.,")
 #: Fewer people than this in a breakdown cell are shown as "< 5" in the donor report.
 SMALL_CELL = 5
 DASH = "–"
@@ -38,9 +40,7 @@ def number(value, places: int = 0, language: str | None = None) -> str:
     if isinstance(value, Decimal):
         value = float(value)
     text = f"{value:,.{places}f}"
-    if is_khmer(language):
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return digits(text, language)
+    return text.translate(KHMER_NUMBER) if is_khmer(language) else text
 
 
 def percent(value, places: int = 0, language: str | None = None) -> str:

@@ -132,3 +132,16 @@ def test_dates_follow_the_active_language_after_a_switch():
     with translation.override("en"):
         assert fmt.period_label(day, "month") == english == "Mar 2025"
     assert khmer != english and "២០២៥" in khmer
+
+
+def test_the_period_line_names_the_chosen_course_and_organisation(admin_client, world):
+    """The line over the figures says what they are narrowed to, in words, as chosen."""
+    course = world.courses["B"]
+    organisation = world.organisations["pp"]
+    query = RANGE + f"&course={course.translation_key}&organisation={organisation.pk}"
+    html = page(admin_client, "reach", query)
+    period = re.search(r'<p class="report-period">([^<]*)</p>', html).group(1)
+    assert period.endswith(f" · {course.title} · {organisation.name_en}")
+    assert f'<option value="{course.translation_key}" selected>' in _select(html, "course")
+    start = re.search(r'<input type="date" name="start"[^>]*>', html).group(0)
+    assert 'value="2025-01-01"' in start and 'id="id_start"' in start
