@@ -9,6 +9,8 @@ string, every text in it escaped (``conditional_escape``, as a template's
 
 from __future__ import annotations
 
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -95,3 +97,39 @@ def headline(items) -> SafeString:
             f'<span class="report-headline__label">{esc(item.label)}</span>{detail}</li>'
         )
     return mark_safe(f'<ul class="report-headline">{"".join(rows)}</ul>')  # noqa: S308
+
+
+def home_panel(figures, ready, donor_url: str) -> SafeString:
+    """The admin home's panel: this month's figures, ready donor reports, the reports' links.
+
+    ``figures``: (figure, this month's number, last month's number, report URL);
+    ``ready``: the signed-in person's donor reports that just became ready.
+    """
+    esc = conditional_escape
+    title = esc(_("This month on the platform"))
+    last_month = _("Last month: %(last)s (%(change)s)")
+    items = "".join(
+        f'<li><a href="{esc(url)}">'
+        f'<span class="report-headline__value">{esc(this)}</span> '
+        f'<span class="report-headline__label">{esc(figure.label)}</span> '
+        f'<span class="report-headline__detail">'
+        f"{last_month % {'last': esc(last), 'change': esc(figure.change_label)}}</span>"
+        f"</a></li>"
+        for figure, this, last, url in figures
+    )
+    is_ready = esc(_("Your donor report is ready:"))
+    notices = "".join(
+        f'<p class="report-ready">{is_ready} '
+        f'<a href="{esc(reverse("reports:download", args=[report.pk]))}">'
+        f"{esc(report.title)}</a></p>"
+        for report in ready
+    )
+    all_reports, donor_reports = esc(_("All platform reports")), esc(_("Donor reports"))
+    return mark_safe(  # noqa: S308 - every text is escaped above
+        f'<link rel="stylesheet" href="{esc(static("reports/reports.css"))}">'
+        f'<section class="w-panel report-home" aria-labelledby="report-home-title">'
+        f'<h2 class="w-h2" id="report-home-title">{title}</h2>'
+        f'<ul class="report-headline">{items}</ul>{notices}'
+        f'<p><a href="{esc(reverse("reports:learning"))}">{all_reports}</a> · '
+        f'<a href="{esc(donor_url)}">{donor_reports}</a></p></section>'
+    )

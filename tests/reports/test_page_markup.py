@@ -145,3 +145,29 @@ def test_the_period_line_names_the_chosen_course_and_organisation(admin_client, 
     assert f'<option value="{course.translation_key}" selected>' in _select(html, "course")
     start = re.search(r'<input type="date" name="start"[^>]*>', html).group(0)
     assert 'value="2025-01-01"' in start and 'id="id_start"' in start
+
+
+def test_home_panel_offers_a_ready_donor_report_by_its_escaped_title(
+    admin_client, world, report_admin
+):
+    from django.utils import timezone
+
+    from reports.models import DonorReport
+
+    report = DonorReport.objects.create(
+        title="<Q1 & Q2>",
+        language="en",
+        start=datetime.date(2025, 1, 1),
+        end=datetime.date(2025, 3, 31),
+        requested_by=report_admin,
+        state=DonorReport.State.READY,
+        rendered_at=timezone.now(),
+    )
+    html = admin_client.get("/admin/").content.decode()
+    panel = html.split('<section class="w-panel report-home"', 1)[1].split("</section>", 1)[0]
+    assert (
+        '<p class="report-ready">Your donor report is ready: '
+        f'<a href="{BASE}/donor/{report.pk}/download/">&lt;Q1 &amp; Q2&gt;</a></p>'
+    ) in panel
+    assert f'<a href="{BASE}/learning/">All platform reports</a> · ' in panel
+    assert "Last month: " in panel
