@@ -26,8 +26,10 @@ from lms.exports import csv_response, xlsx_response
 
 from . import freshness, markup, queries, services
 from .filters import (
+    DateBox,
     LongChoiceField,
     LongMultipleChoiceField,
+    LongSelect,
     LongTypedChoiceField,
     ReportFilterForm,
     ReportFilters,
@@ -158,11 +160,11 @@ class ReportView(ReportsPermissionMixin, WagtailAdminTemplateMixin, TemplateView
 
 class DonorReportForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=DonorReport.Language)
-    start = forms.DateField(
-        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"), choices=DonorReport.Language, widget=LongSelect
     )
-    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=gettext_lazy("From"), widget=DateBox(attrs={"type": "date"}))
+    end = forms.DateField(label=gettext_lazy("To"), widget=DateBox(attrs={"type": "date"}))
     courses = LongMultipleChoiceField(
         label=gettext_lazy("Courses"),
         required=False,
