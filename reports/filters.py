@@ -9,14 +9,15 @@ zone whatever the server's or the admin user's time zone.
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 from dataclasses import dataclass
+from html import escape as html_escape
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -106,62 +107,148 @@ class ReportFilters:
         return result
 
 
-class LongSelect(forms.Select):
+def _attrs(attrs: dict) -> str:
+    """Widget attributes as Django's templates write them (``True`` alone, ``False`` not)."""
+    return "".join(
+        f" {key}" if val is True else f' {key}="{html_escape(str(val))}"'
+        for key, val in attrs.items()
+        if val is not False
+    )
+
+
+class DateBox(forms.DateInput):
+    """A date's ``<input>`` written in one pass, as Django's ``input.html`` writes it."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        value = self.format_value(value)
+        shown = "" if value is None else f' value="{html_escape(str(value))}"'
+        return mark_safe(  # noqa: S308 - the name, value and attributes are escaped
+            f'<input type="{html_escape(self.input_type)}" name="{html_escape(name)}"'
+            f"{shown}{_attrs(attrs)}>"
+        )
+
+
+class _FlatChoices:
+    """Choices kept as the flat ``(key, label)`` pairs given, not normalised one by one."""
+
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, value):
+        self._choices = list(value)
+
+
+class LongSelect(_FlatChoices, forms.Select):
     """A ``<select>`` written in one pass: thousands of organisations render in milliseconds.
 
     Django's widget renders every option through a template, which costs more
     than the whole report once a national platform lists its organisations.
+    Keys and labels are escaped as Django's ``escape`` does (the standard
+    library's ``html.escape``), without its lazy-string wrapper per call.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
-        selected = "" if value is None else str(value)
-        own = "".join(f' {key}="{escape(val)}"' for key, val in attrs.items() if val is not False)
-        options = "".join(
-            f'<option value="{escape(key)}"{" selected" if str(key) == selected else ""}>'
-            f"{escape(label)}</option>"
-            for key, label in self.choices
+        esc = html_escape
+        options = _options(tuple((str(key), str(label)) for key, label in self.choices))
+        if value is not None and value != "":
+            # Keys are unique, so the first option of the value is the one (as Django's).
+            plain = f'<option value="{esc(str(value))}">'
+            options = options.replace(plain, f"{plain[:-1]} selected>", 1)
+        elif options.startswith('<option value="">'):
+            options = '<option value="" selected>' + options[len('<option value="">') :]
+        return mark_safe(  # noqa: S308 - every key, label and attribute is escaped
+            f'<select name="{esc(name)}"{_attrs(attrs)}>{options}</select>'
         )
-        return mark_safe(f'<select name="{escape(name)}"{own}>{options}</select>')  # noqa: S308
 
 
-class LongCheckboxes(forms.CheckboxSelectMultiple):
+@functools.lru_cache(maxsize=16)
+def _options(choices: tuple[tuple[str, str], ...]) -> str:
+    """The ``<option>`` elements of ``choices``, none selected (the same lists every request)."""
+    esc = html_escape
+    return "".join([f'<option value="{esc(key)}">{esc(label)}</option>' for key, label in choices])
+
+
+class LongCheckboxes(_FlatChoices, forms.CheckboxSelectMultiple):
     """Checkboxes written in one pass, for the same reason as :class:`LongSelect`."""
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         chosen = {str(v) for v in (value or [])}
-        base = attrs.get("id", name)
+        esc = html_escape
+        base, field = esc(str(attrs.get("id", name))), esc(name)
         boxes = "".join(
-            f'<div><label for="{escape(base)}_{i}"><input type="checkbox" name="{escape(name)}" '
-            f'value="{escape(key)}" id="{escape(base)}_{i}"'
-            f"{' checked' if str(key) in chosen else ''}> {escape(label)}</label></div>"
-            for i, (key, label) in enumerate(self.choices)
+            [
+                f'<div><label for="{base}_{i}"><input type="checkbox" name="{field}" '
+                f'value="{esc(key)}" id="{base}_{i}"'
+                f"{' checked' if key in chosen else ''}> {esc(str(label))}</label></div>"
+                for i, (key, label) in enumerate((str(k), v) for k, v in self.choices)
+            ]
         )
-        return mark_safe(f'<div id="{escape(base)}">{boxes}</div>')  # noqa: S308
+        return mark_safe(f'<div id="{base}">{boxes}</div>')  # noqa: S308 - escaped above
+
+
+class LongChoiceField(forms.ChoiceField):
+    """A choice among thousands of flat ``(str key, label)`` pairs, kept as given.
+
+    Django normalises every choice when they are set and searches them one by
+    one to validate a value; here they are set as they are (already flat
+    strings) and a value is checked against a set of the keys.
+    """
+
+    widget = LongSelect
+
+    def _get_choices(self):
+        return self._choices
+
+    def _set_choices(self, value):
+        self._choices = self.widget.choices = list(value)
+        self._keys = frozenset([str(key) for key, _ in self._choices])
+
+    choices = property(_get_choices, _set_choices)
+
+    def valid_value(self, value):
+        return str(value) in self._keys
+
+    def label_of(self, value) -> str:
+        """The label of the choice ``value`` (as text), or "" if there is none."""
+        value = str(value)
+        return next((str(label) for key, label in self._choices if str(key) == value), "")
+
+
+class LongTypedChoiceField(LongChoiceField, forms.TypedChoiceField):
+    """:class:`LongChoiceField` with the value coerced (an organisation's id)."""
+
+
+class LongMultipleChoiceField(LongChoiceField, forms.MultipleChoiceField):
+    """Several of many choices (courses), as :class:`LongChoiceField` keeps them."""
+
+    widget = LongCheckboxes
 
 
 class ReportFilterForm(forms.Form):
     """The filter bar. Choices are read once per request (two queries)."""
 
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
-    period = forms.ChoiceField(label=_("By"), choices=PERIODS, required=False)
-    course = forms.ChoiceField(label=_("Course"), required=False, widget=LongSelect)
-    province = forms.ChoiceField(label=_("Province"), required=False, widget=LongSelect)
-    organisation = forms.TypedChoiceField(
-        label=_("Organisation"), required=False, coerce=int, empty_value=None, widget=LongSelect
+    start = forms.DateField(label=_("From"), widget=DateBox(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=DateBox(attrs={"type": "date"}))
+    period = forms.ChoiceField(label=_("By"), choices=PERIODS, required=False, widget=LongSelect)
+    course = LongChoiceField(label=_("Course"), required=False)
+    province = LongChoiceField(label=_("Province"), required=False)
+    organisation = LongTypedChoiceField(
+        label=_("Organisation"), required=False, coerce=int, empty_value=None
     )
 
     def __init__(self, data=None, *, default: ReportFilters):
         merged = {**default.params(), **{k: v for k, v in (data or {}).items() if v != ""}}
         super().__init__(merged)
-        self.fields["course"].choices = [("", _("All courses"))] + [
-            (str(key), title) for key, title in queries.course_choices()
-        ]
-        self.fields["province"].choices = [("", _("All provinces"))] + list(province_choices())
-        self.fields["organisation"].choices = [("", _("All organisations"))] + [
-            (str(pk), name) for pk, name in queries.organisation_choices()
+        self.fields["course"].choices = [("", _("All courses")), *queries.course_choices()]
+        self.fields["province"].choices = [("", _("All provinces")), *province_choices()]
+        self.fields["organisation"].choices = [
+            ("", _("All organisations")),
+            *queries.organisation_choices(),
         ]
 
     def clean(self):
@@ -193,12 +280,10 @@ class ReportFilterForm(forms.Form):
         if not self.is_valid():
             return []
         data, parts = self.cleaned_data, []
-        choices = dict(self.fields["course"].choices)
         if data.get("course"):
-            parts.append(str(choices.get(data["course"], "")))
+            parts.append(self.fields["course"].label_of(data["course"]))
         if data.get("province"):
             parts.append(province_name(data["province"]))
         if data.get("organisation"):
-            names = dict(self.fields["organisation"].choices)
-            parts.append(str(names.get(str(data["organisation"]), "")))
+            parts.append(self.fields["organisation"].label_of(data["organisation"]))
         return parts

@@ -9,6 +9,7 @@ figures print correctly in the admin, the exports' labels and the donor PDF.
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django.utils import formats
@@ -16,6 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
+#: Khmer digits, and CLDR's Khmer separators swapped in: ``.`` between thousands, ``,`` decimals.
+KHMER_NUMBER = str.maketrans("0123456789,.", "០១២៣៤៥៦៧៨៩.,")
 #: Fewer people than this in a breakdown cell are shown as "< 5" in the donor report.
 SMALL_CELL = 5
 DASH = "–"
@@ -37,9 +40,7 @@ def number(value, places: int = 0, language: str | None = None) -> str:
     if isinstance(value, Decimal):
         value = float(value)
     text = f"{value:,.{places}f}"
-    if is_khmer(language):
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return digits(text, language)
+    return text.translate(KHMER_NUMBER) if is_khmer(language) else text
 
 
 def percent(value, places: int = 0, language: str | None = None) -> str:
@@ -72,15 +73,21 @@ def days(value: datetime.timedelta | None, language: str | None = None) -> str:
 
 def period_label(start: datetime.date, period: str, language: str | None = None) -> str:
     """The axis label of the week or month beginning on ``start``."""
-    if period == "week":
-        text = formats.date_format(start, "j M")
-    else:
-        text = formats.date_format(start, "M Y")
-    return digits(text, language)
+    return _date_text(start, "j M" if period == "week" else "M Y", get_language(), language)
 
 
 def date_label(value: datetime.date, language: str | None = None) -> str:
-    return digits(formats.date_format(value, "DATE_FORMAT"), language)
+    return _date_text(value, "DATE_FORMAT", get_language(), language)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(value: datetime.date, format_name: str, active: str | None, language: str | None):
+    """``value`` in the ``active`` language's format, with ``language``'s digits.
+
+    Remembered: a table repeats its dates, and Django's date formatting looks
+    the format and every month name up again on each call.
+    """
+    return digits(formats.date_format(value, format_name), language or active)
 
 
 def range_label(start: datetime.date, end: datetime.date, language: str | None = None) -> str:

@@ -28,6 +28,8 @@ move on without any write.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import logging
 
@@ -137,8 +139,39 @@ def install(using: str = "default") -> None:
     rollups.install(db)
 
 
+#: Inside :func:`one_version`, the version read first (a one-item list), else None.
+_SCOPE: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "reports_data_version_scope", default=None
+)
+
+
+@contextlib.contextmanager
+def one_version():
+    """Inside, the data version is read once and every cached figure is of that version.
+
+    A report page reads its filter choices and its figures: three values of
+    one version, for one query instead of three. For requests that read only;
+    a write inside would not be seen by later reads in the same scope.
+    """
+    token = _SCOPE.set([])
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
 def data_version() -> str | None:
     """The current version of the reports' data (one query), or None if it is not kept."""
+    scope = _SCOPE.get()
+    if scope:
+        return scope[0]
+    version = _read_version()
+    if scope is not None:
+        scope.append(version)
+    return version
+
+
+def _read_version() -> str | None:
     if connection.vendor == "postgresql":
         sql = f"SELECT last_value, is_called FROM {SEQUENCE}"  # noqa: S608 - a constant
     elif connection.vendor == "sqlite":

@@ -1,7 +1,6 @@
 """How the reports plug into the Wagtail admin: URLs, the Reports menu, the home panel."""
 
 from django.contrib.auth.models import Permission
-from django.template.loader import render_to_string
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -62,9 +61,7 @@ class PlatformPanel(Component):
         request = parent_context["request"]
         if not services.may_view_reports(request.user):
             return ""
-        return render_to_string(
-            "reports/home_panel.html", views.home_context(request), request=request
-        )
+        return views.home_panel(request)
 
 
 @hooks.register("construct_homepage_panels")
