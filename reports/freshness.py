@@ -61,6 +61,7 @@ SOURCES = (
     "reports.LessonsDone",
     "reports.DailyLearning",
     "reports.Certified",
+    "reports.EnrolmentProgress",
     "certificates.Certificate",
     "workshops.Workshop",
     "workshops.Registration",
