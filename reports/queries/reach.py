@@ -42,11 +42,12 @@ def _sql(filters: ReportFilters) -> tuple[str, tuple]:
     The period's learners (a range of the enrolments' covering index and a
     distinct over their users) are found once, in a materialised ``WITH``
     part, with their memberships (``m``), and every breakdown reads them
-    from there. A person belongs to an organisation once, so learners per
-    organisation are counted rows; learners per province or focus area are
-    the distinct (province or area id, person) pairs, grouped twice by
-    hashing where ``COUNT(DISTINCT)`` sorted every membership once per
-    breakdown.
+    from there, grouping by hashing (``COUNT(DISTINCT)`` sorted every
+    membership once per breakdown). A person belongs to an organisation
+    once, so learners per organisation are counted rows (``o``). Learners
+    per province or focus area add up their organisations' learners; only
+    a person in several of them (``twice``, few) would count more than
+    once, so each such person takes back what they added beyond one.
     Organisations per province, and the totals of organisations and
     provinces, follow from the rows per organisation (:func:`reach`).
     """
@@ -55,12 +56,9 @@ def _sql(filters: ReportFilters) -> tuple[str, tuple]:
     through = Organisation.focus_areas.through
     organisation = through._meta.get_field("organisation").column
     focus_area = through._meta.get_field("focusarea").column
-    areas = (
-        f"JOIN {through._meta.db_table} ofa ON ofa.{organisation} = o.organisation_id "
-        f"JOIN {FocusArea._meta.db_table} fa ON fa.id = ofa.{focus_area}"
-    )
     people = "SELECT DISTINCT user_id FROM m" if filters.narrows_people else "SELECT user_id FROM l"
     text = "CAST(NULL AS TEXT)"
+    areas = through._meta.db_table
     # Only ORM-compiled SQL (with its parameters) and model table names are joined in.
     sql = (
         f"WITH l AS MATERIALIZED (SELECT DISTINCT user_id FROM ({learners}) e), "  # noqa: S608
@@ -68,22 +66,30 @@ def _sql(filters: ReportFilters) -> tuple[str, tuple]:
         f"FROM ({members}) mm JOIN l ON l.user_id = mm.user_id), "
         "o AS MATERIALIZED (SELECT organisation_id, province, COUNT(*) AS learners FROM m "
         "GROUP BY organisation_id, province), "
+        "mu AS MATERIALIZED (SELECT user_id, COUNT(*) AS n FROM m GROUP BY user_id), "
+        # The memberships of people in several organisations: only they can count twice.
+        "twice AS MATERIALIZED (SELECT m.user_id, m.organisation_id, m.province FROM m "
+        "JOIN mu ON mu.user_id = m.user_id WHERE mu.n > 1), "
+        f"oa AS (SELECT ofa.{focus_area} AS area, o.learners FROM o "
+        f"JOIN {areas} ofa ON ofa.{organisation} = o.organisation_id), "
         f"p AS ({people}) "
-        f"SELECT 'members', {text}, {text}, {text}, {text}, COUNT(*) "
-        "FROM (SELECT user_id FROM m GROUP BY user_id) mu "
+        f"SELECT 'members', {text}, {text}, {text}, {text}, COUNT(*) FROM mu "
         f"UNION ALL SELECT 'learners', {text}, {text}, {text}, {text}, COUNT(*) FROM p "
-        f"UNION ALL SELECT 'province', province, {text}, {text}, {text}, COUNT(*) "
-        "FROM (SELECT province, user_id FROM m GROUP BY province, user_id) pu GROUP BY province "
+        f"UNION ALL SELECT 'province', province, {text}, {text}, {text}, "
+        "CAST(SUM(n) AS BIGINT) FROM (SELECT province, learners AS n FROM o "
+        "UNION ALL SELECT province, 1 - COUNT(*) FROM twice GROUP BY province, user_id) pn "
+        "GROUP BY province "
         "UNION ALL SELECT 'organisation', CAST(o.organisation_id AS TEXT), org.name_km, "
         "org.name_en, o.province, o.learners FROM o "
         f"JOIN {Organisation._meta.db_table} org ON org.id = o.organisation_id "
-        f"UNION ALL SELECT 'focus', fa.code, {text}, {text}, {text}, fu.n FROM "
-        f"(SELECT area, COUNT(*) AS n FROM (SELECT ofa.{focus_area} AS area, m.user_id FROM m "
-        f"JOIN {through._meta.db_table} ofa ON ofa.{organisation} = m.organisation_id "
-        f"GROUP BY ofa.{focus_area}, m.user_id) au GROUP BY area) fu "
-        f"JOIN {FocusArea._meta.db_table} fa ON fa.id = fu.area "
+        f"UNION ALL SELECT 'focus', fa.code, {text}, {text}, {text}, CAST(SUM(n) AS BIGINT) "
+        "FROM (SELECT area, learners AS n FROM oa "
+        f"UNION ALL SELECT ofa.{focus_area}, 1 - COUNT(*) FROM twice "
+        f"JOIN {areas} ofa ON ofa.{organisation} = twice.organisation_id "
+        f"GROUP BY ofa.{focus_area}, twice.user_id) an "
+        f"JOIN {FocusArea._meta.db_table} fa ON fa.id = an.area GROUP BY fa.code "
         f"UNION ALL SELECT 'focus-organisations', fa.code, {text}, {text}, {text}, COUNT(*) "
-        f"FROM o {areas} GROUP BY fa.code "
+        f"FROM oa JOIN {FocusArea._meta.db_table} fa ON fa.id = oa.area GROUP BY fa.code "
         f"UNION ALL SELECT 'language', u.preferred_language, {text}, {text}, {text}, "
         f"COUNT(*) FROM p JOIN {User._meta.db_table} u ON u.id = p.user_id "
         "GROUP BY u.preferred_language"
