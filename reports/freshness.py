@@ -62,6 +62,7 @@ SOURCES = (
     "reports.DailyLearning",
     "reports.Certified",
     "reports.EnrolmentProgress",
+    "reports.Learner",
     "certificates.Certificate",
     "workshops.Workshop",
     "workshops.Registration",

@@ -185,3 +185,33 @@ class EnrolmentProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id}: {self.lessons_done}"
+
+
+class Learner(models.Model):
+    """Each person with an enrolment: when they last enrolled and their language. A rollup the
+    database keeps (``reports.rollups``), written only by triggers.
+
+    The learners of a period that ends after everyone's last enrolment (any
+    period up to today) are those who last enrolled in it: a range of one
+    index, where finding them among the enrolments took a distinct over
+    every enrolment of the period.
+    """
+
+    user_id = models.BigIntegerField(primary_key=True)
+    last_enrolled_at = models.DateTimeField()
+    language = models.CharField(max_length=5)
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("learner")
+        verbose_name_plural = _("learners")
+        indexes = [
+            models.Index(
+                fields=["last_enrolled_at"],
+                include=["user_id", "language"],
+                name="reports_learner_last",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.last_enrolled_at}"

@@ -102,7 +102,7 @@ def install(db) -> None:
         _install_daily(db)
     if {CERTIFICATE, CERTIFIED, FACTS} <= existing:
         _install_certified(db)
-    if {ENROLMENT, ROLLUP, CERTIFIED, FACTS} <= existing:
+    if {ENROLMENT, ROLLUP, CERTIFIED, FACTS, LEARNER, USER} <= existing:
         _install_progress(db)
 
 
@@ -389,11 +389,39 @@ _FACTS_INSERT = (
     f"NEW.completed_at, COALESCE((SELECT n FROM {ROLLUP} WHERE enrolment_id = NEW.id), 0), "
     f"COALESCE((SELECT n FROM {CERTIFIED} WHERE enrolment_id = NEW.id), 0))"
 )
+LEARNER = "reports_learner"
+USER = "accounts_user"
+# A learner's row, made again from their enrolments (a few, by the user index).
+_LEARNER_REFRESH = (
+    f"DELETE FROM {LEARNER} WHERE user_id = {{user}}; "  # noqa: S608
+    f"INSERT INTO {LEARNER} (user_id, last_enrolled_at, language) "
+    f"SELECT e.user_id, MAX(e.enrolled_at), MIN(u.preferred_language) FROM {ENROLMENT} e "
+    f"JOIN {USER} u ON u.id = e.user_id WHERE e.user_id = {{user}} GROUP BY e.user_id;"
+)
+_LEARNER_LANGUAGE = (
+    f"UPDATE {LEARNER} SET language = NEW.preferred_language "  # noqa: S608
+    "WHERE user_id = NEW.id AND language <> NEW.preferred_language;"
+)
+_PG_LEARNER = f"""
+CREATE OR REPLACE FUNCTION {LEARNER}_language() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        {_LEARNER_LANGUAGE}
+    END IF;
+    RETURN NULL;
+END $$
+"""
+_LEARNER_RECOUNT = (
+    f"INSERT INTO {LEARNER} (user_id, last_enrolled_at, language) "  # noqa: S608
+    f"SELECT e.user_id, MAX(e.enrolled_at), MIN(u.preferred_language) FROM {ENROLMENT} e "
+    f"JOIN {USER} u ON u.id = e.user_id GROUP BY e.user_id"
+)
 _PG_FACTS = f"""
 CREATE OR REPLACE FUNCTION {FACTS_TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         DELETE FROM {FACTS};
+        DELETE FROM {LEARNER};
         RETURN NULL;
     END IF;
     IF TG_OP = 'UPDATE' AND (NEW.id, NEW.user_id, NEW.course_id, NEW.course_key,
@@ -403,20 +431,25 @@ BEGIN
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         DELETE FROM {FACTS} WHERE enrolment_id = OLD.id;
+        {_LEARNER_REFRESH.format(user="OLD.user_id")}
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') THEN
         {_FACTS_INSERT};
+        {_LEARNER_REFRESH.format(user="NEW.user_id")}
     END IF;
     RETURN NULL;
 END $$
 """  # noqa: S608
 _SQLITE_FACTS_DELETE = f"DELETE FROM {FACTS} WHERE enrolment_id = OLD.id;"  # noqa: S608
+_OLD_LEARNER, _NEW_LEARNER = (
+    _LEARNER_REFRESH.format(user=f"{row}.user_id") for row in ("OLD", "NEW")
+)
 _SQLITE_FACTS_TRIGGERS = {
-    "insert": ("AFTER INSERT", f"{_FACTS_INSERT};"),
-    "delete": ("AFTER DELETE", _SQLITE_FACTS_DELETE),
+    "insert": ("AFTER INSERT", f"{_FACTS_INSERT}; {_NEW_LEARNER}"),
+    "delete": ("AFTER DELETE", f"{_SQLITE_FACTS_DELETE} {_OLD_LEARNER}"),
     "update": (
         f"AFTER UPDATE OF id, {_FACTS_COLUMNS}",
-        f"{_SQLITE_FACTS_DELETE} {_FACTS_INSERT};",
+        f"{_SQLITE_FACTS_DELETE} {_OLD_LEARNER} {_FACTS_INSERT}; {_NEW_LEARNER}",
     ),
 }
 _FACTS_RECOUNT = (
@@ -435,22 +468,28 @@ def _install_progress(db) -> None:
     with transaction.atomic(using=db.alias), db.cursor() as cursor:
         if db.vendor == "postgresql":
             cursor.execute(
-                f"LOCK TABLE {ENROLMENT}, {PROGRESS}, {CERTIFICATE} IN SHARE MODE"  # noqa: S608
+                f"LOCK TABLE {ENROLMENT}, {PROGRESS}, {CERTIFICATE}, {USER} IN SHARE MODE"  # noqa: S608
             )
             cursor.execute(_PG_FACTS)
             _pg_triggers(cursor, FACTS_TRIGGER, ENROLMENT, f"id, {_FACTS_COLUMNS}", FACTS_TRIGGER)
+            cursor.execute(_PG_LEARNER)
+            _pg_triggers(cursor, LEARNER, USER, "preferred_language", f"{LEARNER}_language")
         elif db.vendor == "sqlite":
             for event, (when, body) in _SQLITE_FACTS_TRIGGERS.items():
                 _sqlite_trigger(cursor, f"{FACTS_TRIGGER}_{event}", ENROLMENT, when, body)
+            _sqlite_trigger(
+                cursor, LEARNER, USER, "AFTER UPDATE OF preferred_language", _LEARNER_LANGUAGE
+            )
         else:  # pragma: no cover - the project runs on PostgreSQL and SQLite only
             return
-        if fresh:
-            # A fresh file, where deleting every row would leave as many dead ones to scan
-            # (a transaction with writes pending on the table may not truncate it).
-            cursor.execute(f"TRUNCATE {FACTS}")
-        else:
-            cursor.execute(f"DELETE FROM {FACTS}")  # noqa: S608 - a constant
-        cursor.execute(_FACTS_RECOUNT)
-        if db.vendor == "postgresql":
-            # The planner's statistics for the copy, filled afresh.
-            cursor.execute(f"ANALYZE {FACTS}")
+        for table, recount in ((FACTS, _FACTS_RECOUNT), (LEARNER, _LEARNER_RECOUNT)):
+            if fresh:
+                # A fresh file, where deleting every row would leave as many dead ones to
+                # scan (a transaction with writes pending on it may not truncate it).
+                cursor.execute(f"TRUNCATE {table}")
+            else:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a constant
+            cursor.execute(recount)
+            if db.vendor == "postgresql":
+                # The planner's statistics, filled afresh.
+                cursor.execute(f"ANALYZE {table}")

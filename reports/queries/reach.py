@@ -9,9 +9,9 @@ from django.db import connection
 from django.db.models import F
 from django.utils.translation import get_language
 
-from accounts.models import FocusArea, Membership, Organisation, User
+from accounts.models import FocusArea, Membership, Organisation
 
-from ..models import EnrolmentProgress
+from ..models import EnrolmentProgress, Learner
 from .base import _in_range
 
 if TYPE_CHECKING:
@@ -24,6 +24,33 @@ def _learner_ids(filters: ReportFilters):
     if filters.courses:
         qs = qs.filter(course_key__in=filters.courses)
     return qs.values("user_id")
+
+
+def _learners(filters: ReportFilters) -> tuple[str, tuple]:
+    """The period's learners with their language (``user_id``, ``language``), as SQL.
+
+    Without a course chosen, those who last enrolled in the period
+    (``reports.Learner``: a range of one index) and, of those who enrolled
+    again after it, the ones with an enrolment in it; the second part is
+    empty for any period up to today. With a course, those with an
+    enrolment of it in the period.
+    """
+    enrolled = Learner.objects.filter(user_id__in=_learner_ids(filters)).order_by()
+    if filters.courses:
+        return _compiled(enrolled.values("user_id", "language"))
+    last = Learner.objects.filter(
+        last_enrolled_at__gte=filters.since, last_enrolled_at__lt=filters.until
+    ).order_by()
+    first, first_params = _compiled(last.values("user_id", "language"))
+    again, again_params = _compiled(
+        enrolled.filter(last_enrolled_at__gte=filters.until).values("user_id", "language")
+    )
+    return f"{first} UNION ALL {again}", first_params + again_params
+
+
+def _compiled(qs) -> tuple[str, tuple]:
+    sql, params = qs.query.sql_with_params()
+    return sql, tuple(params)
 
 
 def _memberships(filters: ReportFilters):
@@ -39,11 +66,10 @@ def _memberships(filters: ReportFilters):
 def _sql(filters: ReportFilters) -> tuple[str, tuple]:
     """One statement for the whole report.
 
-    The period's learners (a range of the enrolments' covering index and a
-    distinct over their users) are found once, in a materialised ``WITH``
-    part, with their memberships (``m``), and every breakdown reads them
-    from there, grouping by hashing (``COUNT(DISTINCT)`` sorted every
-    membership once per breakdown). A person belongs to an organisation
+    The period's learners (:func:`_learners`) are found once, in a
+    materialised ``WITH`` part, with their memberships (``m``), and every
+    breakdown reads them from there, grouping by hashing (``COUNT(DISTINCT)``
+    sorted every membership once per breakdown). A person belongs to an organisation
     once, so learners per organisation are counted rows (``o``). Learners
     per province or focus area add up their organisations' learners; only
     a person in several of them (``twice``, few) would count more than
@@ -51,17 +77,19 @@ def _sql(filters: ReportFilters) -> tuple[str, tuple]:
     Organisations per province, and the totals of organisations and
     provinces, follow from the rows per organisation (:func:`reach`).
     """
-    learners, learner_params = _learner_ids(filters).query.sql_with_params()
+    learners, learner_params = _learners(filters)
     members, member_params = _memberships(filters).query.sql_with_params()
     through = Organisation.focus_areas.through
     organisation = through._meta.get_field("organisation").column
     focus_area = through._meta.get_field("focusarea").column
-    people = "SELECT DISTINCT user_id FROM m" if filters.narrows_people else "SELECT user_id FROM l"
+    people = "SELECT user_id, language FROM l"
+    if filters.narrows_people:
+        people += " WHERE user_id IN (SELECT user_id FROM m)"
     text = "CAST(NULL AS TEXT)"
     areas = through._meta.db_table
     # Only ORM-compiled SQL (with its parameters) and model table names are joined in.
     sql = (
-        f"WITH l AS MATERIALIZED (SELECT DISTINCT user_id FROM ({learners}) e), "  # noqa: S608
+        f"WITH l AS MATERIALIZED ({learners}), "  # noqa: S608
         "m AS MATERIALIZED (SELECT mm.user_id, mm.organisation_id, mm.o_province AS province "
         f"FROM ({members}) mm JOIN l ON l.user_id = mm.user_id), "
         "o AS MATERIALIZED (SELECT organisation_id, province, COUNT(*) AS learners FROM m "
@@ -90,9 +118,8 @@ def _sql(filters: ReportFilters) -> tuple[str, tuple]:
         f"JOIN {FocusArea._meta.db_table} fa ON fa.id = an.area GROUP BY fa.code "
         f"UNION ALL SELECT 'focus-organisations', fa.code, {text}, {text}, {text}, COUNT(*) "
         f"FROM oa JOIN {FocusArea._meta.db_table} fa ON fa.id = oa.area GROUP BY fa.code "
-        f"UNION ALL SELECT 'language', u.preferred_language, {text}, {text}, {text}, "
-        f"COUNT(*) FROM p JOIN {User._meta.db_table} u ON u.id = p.user_id "
-        "GROUP BY u.preferred_language"
+        f"UNION ALL SELECT 'language', language, {text}, {text}, {text}, COUNT(*) FROM p "
+        "GROUP BY language"
     )
     return sql, tuple(learner_params) + tuple(member_params)
 

@@ -127,3 +127,53 @@ def test_install_copies_afresh_what_its_triggers_missed(world):
     )
     freshness.install()
     assert _copy() == _truth() != {}
+
+
+def _learners() -> dict[int, tuple]:
+    from reports.models import Learner
+
+    return {
+        user_id: (last, language)
+        for user_id, last, language in Learner.objects.values_list(
+            "user_id", "last_enrolled_at", "language"
+        )
+    }
+
+
+def _learners_truth() -> dict[int, tuple]:
+    from django.db.models import Max
+
+    rows = (
+        Enrolment.objects.order_by()
+        .values("user_id", "user__preferred_language")
+        .annotate(last=Max("enrolled_at"))
+    )
+    return {r["user_id"]: (r["last"], r["user__preferred_language"]) for r in rows}
+
+
+def test_each_learner_keeps_their_last_enrolment_and_language(world):
+    from courses.factories import EnrolmentFactory
+    from reports.models import Learner
+
+    assert _learners() == _learners_truth() != {}
+    user = world.learners["L1"]
+    latest = Enrolment.objects.filter(user=user).order_by("-enrolled_at").first()
+    Enrolment.objects.filter(pk=latest.pk).update(enrolled_at=pp(2025, 3, 30))
+    assert _learners()[user.pk][0] == pp(2025, 3, 30)
+    latest.delete()  # the one before becomes the last
+    assert _learners() == _learners_truth()
+    Enrolment.objects.filter(user=user).delete()
+    assert user.pk not in _learners()
+
+    user.preferred_language = "en" if user.preferred_language == "km" else "km"
+    user.save()
+    other = world.learners["K1"]
+    type(other).objects.filter(pk=other.pk).update(preferred_language="en")
+    assert _learners()[other.pk][1] == "en"
+    added = EnrolmentFactory(user=user, course=world.courses["A"])
+    assert _learners()[user.pk] == (added.enrolled_at, user.preferred_language)
+    assert _learners() == _learners_truth()
+
+    Learner.objects.all().delete()
+    freshness.install()
+    assert _learners() == _learners_truth() != {}
