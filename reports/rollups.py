@@ -457,7 +457,9 @@ _FACTS_RECOUNT = (
     "SELECT e.id, e.user_id, e.course_id, e.course_key, e.enrolled_at, e.completed_at, "
     f"COALESCE(d.n, 0), COALESCE(c.n, 0) FROM {ENROLMENT} e "
     f"LEFT JOIN {ROLLUP} d ON d.enrolment_id = e.id "
-    f"LEFT JOIN {CERTIFIED} c ON c.enrolment_id = e.id"
+    f"LEFT JOIN {CERTIFIED} c ON c.enrolment_id = e.id "
+    # In the order of the index the reports read it by, as later enrolments come in.
+    "ORDER BY e.enrolled_at"
 )
 
 
