@@ -180,7 +180,14 @@ class EnrolmentProgress(models.Model):
                     "certificates",
                 ],
                 name="reports_progress_enrolled",
-            )
+            ),
+            # The completed ones alone, for the times to complete (a third of them).
+            models.Index(
+                fields=["enrolled_at"],
+                include=["course_key", "completed_at"],
+                condition=models.Q(completed_at__isnull=False),
+                name="reports_progress_completed",
+            ),
         ]
 
     def __str__(self) -> str:
