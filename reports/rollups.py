@@ -395,9 +395,11 @@ USER = "accounts_user"
 _LEARNER_REFRESH = (
     f"DELETE FROM {LEARNER} WHERE user_id = {{user}}; "  # noqa: S608
     f"INSERT INTO {LEARNER} (user_id, last_enrolled_at, language) "
-    f"SELECT e.user_id, MAX(e.enrolled_at), MIN(u.preferred_language) FROM {ENROLMENT} e "
-    f"JOIN {USER} u ON u.id = e.user_id WHERE e.user_id = {{user}} GROUP BY e.user_id;"
+    f"SELECT e.user_id, MAX(e.enrolled_at), COALESCE(MIN(u.preferred_language), '') "
+    f"FROM {ENROLMENT} e LEFT JOIN {USER} u ON u.id = e.user_id "
+    f"WHERE e.user_id = {{user}} GROUP BY e.user_id;"
 )
+# A user written after their enrolment (foreign keys are checked at commit) gives it.
 _LEARNER_LANGUAGE = (
     f"UPDATE {LEARNER} SET language = NEW.preferred_language "  # noqa: S608
     "WHERE user_id = NEW.id AND language <> NEW.preferred_language;"
@@ -479,9 +481,12 @@ def _install_progress(db) -> None:
         elif db.vendor == "sqlite":
             for event, (when, body) in _SQLITE_FACTS_TRIGGERS.items():
                 _sqlite_trigger(cursor, f"{FACTS_TRIGGER}_{event}", ENROLMENT, when, body)
-            _sqlite_trigger(
-                cursor, LEARNER, USER, "AFTER UPDATE OF preferred_language", _LEARNER_LANGUAGE
-            )
+            cursor.execute(f"DROP TRIGGER IF EXISTS {LEARNER}")  # an earlier name
+            for event, when in (
+                ("update", "AFTER UPDATE OF preferred_language"),
+                ("insert", "AFTER INSERT"),
+            ):
+                _sqlite_trigger(cursor, f"{LEARNER}_{event}", USER, when, _LEARNER_LANGUAGE)
         else:  # pragma: no cover - the project runs on PostgreSQL and SQLite only
             return
         for table, recount in ((FACTS, _FACTS_RECOUNT), (LEARNER, _LEARNER_RECOUNT)):

@@ -177,3 +177,17 @@ def test_each_learner_keeps_their_last_enrolment_and_language(world):
     Learner.objects.all().delete()
     freshness.install()
     assert _learners() == _learners_truth() != {}
+
+
+def test_a_user_written_after_their_enrolment_gives_it_their_language(world):
+    """Foreign keys are checked at commit, so an import may write the enrolment first."""
+    from accounts.factories import UserFactory
+    from accounts.models import User
+
+    user_id = User.objects.order_by("-pk").values_list("pk", flat=True).first() + 100
+    course = world.courses["A"]
+    Enrolment.objects.create(user_id=user_id, course=course, course_key=course.translation_key)
+    assert _learners()[user_id][1] == ""
+    UserFactory(pk=user_id, preferred_language="en")
+    assert _learners()[user_id][1] == "en"
+    assert _learners() == _learners_truth()
