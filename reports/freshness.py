@@ -63,6 +63,8 @@ SOURCES = (
     "reports.LessonsDone",
     "reports.DailyLearning",
     "reports.Certified",
+    "reports.EnrolmentProgress",
+    "reports.Learner",
     "certificates.Certificate",
     "workshops.Workshop",
     "workshops.Registration",

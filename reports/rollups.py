@@ -43,15 +43,22 @@ CREATE OR REPLACE FUNCTION reports_lessons_done() RETURNS trigger LANGUAGE plpgs
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         DELETE FROM reports_lessonsdone;
+        UPDATE reports_enrolmentprogress SET lessons_done = 0 WHERE lessons_done <> 0;
         RETURN NULL;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         UPDATE reports_lessonsdone SET n = n - 1 WHERE enrolment_id = OLD.enrolment_id;
         DELETE FROM reports_lessonsdone WHERE enrolment_id = OLD.enrolment_id AND n <= 0;
+        UPDATE reports_enrolmentprogress SET lessons_done = COALESCE(
+            (SELECT n FROM reports_lessonsdone WHERE enrolment_id = OLD.enrolment_id), 0)
+        WHERE enrolment_id = OLD.enrolment_id;
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') THEN
         INSERT INTO reports_lessonsdone (enrolment_id, n) VALUES (NEW.enrolment_id, 1)
         ON CONFLICT (enrolment_id) DO UPDATE SET n = reports_lessonsdone.n + 1;
+        UPDATE reports_enrolmentprogress SET lessons_done = COALESCE(
+            (SELECT n FROM reports_lessonsdone WHERE enrolment_id = NEW.enrolment_id), 0)
+        WHERE enrolment_id = NEW.enrolment_id;
     END IF;
     RETURN NULL;
 END $$
@@ -61,11 +68,17 @@ END $$
 # SQLite: the same steps, one trigger per event (its triggers see OLD and NEW rows only).
 _SQLITE_ADD = (
     "INSERT OR IGNORE INTO reports_lessonsdone (enrolment_id, n) VALUES (NEW.enrolment_id, 0); "
-    "UPDATE reports_lessonsdone SET n = n + 1 WHERE enrolment_id = NEW.enrolment_id;"
+    "UPDATE reports_lessonsdone SET n = n + 1 WHERE enrolment_id = NEW.enrolment_id; "
+    "UPDATE reports_enrolmentprogress SET lessons_done = COALESCE((SELECT n FROM "
+    "reports_lessonsdone WHERE enrolment_id = NEW.enrolment_id), 0) "
+    "WHERE enrolment_id = NEW.enrolment_id;"
 )
 _SQLITE_TAKE = (
     "UPDATE reports_lessonsdone SET n = n - 1 WHERE enrolment_id = OLD.enrolment_id; "
-    "DELETE FROM reports_lessonsdone WHERE enrolment_id = OLD.enrolment_id AND n <= 0;"
+    "DELETE FROM reports_lessonsdone WHERE enrolment_id = OLD.enrolment_id AND n <= 0; "
+    "UPDATE reports_enrolmentprogress SET lessons_done = COALESCE((SELECT n FROM "
+    "reports_lessonsdone WHERE enrolment_id = OLD.enrolment_id), 0) "
+    "WHERE enrolment_id = OLD.enrolment_id;"
 )
 _SQLITE_TRIGGERS = {
     "insert": ("AFTER INSERT", _SQLITE_ADD),
@@ -82,12 +95,15 @@ _RECOUNT = (
 def install(db) -> None:
     """Create the rollups' triggers and count them afresh (idempotent), on connection ``db``."""
     existing = set(db.introspection.table_names())
-    if {PROGRESS, ROLLUP} <= existing:
+    # The lessons-done and certified triggers write the enrolments' narrow copy too.
+    if {PROGRESS, ROLLUP, FACTS} <= existing:
         _install_lessons_done(db)
     if {ENROLMENT, CERTIFICATE, DAILY} <= existing:
         _install_daily(db)
-    if {CERTIFICATE, CERTIFIED} <= existing:
+    if {CERTIFICATE, CERTIFIED, FACTS} <= existing:
         _install_certified(db)
+    if {ENROLMENT, ROLLUP, CERTIFIED, FACTS, LEARNER, USER} <= existing:
+        _install_progress(db)
 
 
 def _pg_triggers(cursor, name: str, table: str, columns: str, function: str) -> None:
@@ -278,21 +294,30 @@ CERTIFIED = "reports_certified"
 CERTIFIED_TRIGGER = "reports_certified"
 # A standing course certificate counts for the enrolment it was issued for.
 _COUNTS = _STANDS + " AND {row}.source_id IS NOT NULL"
+#: The narrow copy of the enrolment (``reports.EnrolmentProgress``) takes the rollup's count.
+_SYNC_CERTIFIED = (
+    "UPDATE reports_enrolmentprogress SET certificates = COALESCE((SELECT n FROM "
+    "reports_certified WHERE enrolment_id = {row}.source_id), 0) "
+    "WHERE enrolment_id = {row}.source_id;"
+)
 
 _PG_CERTIFIED = f"""
 CREATE OR REPLACE FUNCTION reports_certified() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         DELETE FROM reports_certified;
+        UPDATE reports_enrolmentprogress SET certificates = 0 WHERE certificates <> 0;
         RETURN NULL;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') AND {_COUNTS.format(row="OLD")} THEN
         UPDATE reports_certified SET n = n - 1 WHERE enrolment_id = OLD.source_id;
         DELETE FROM reports_certified WHERE enrolment_id = OLD.source_id AND n <= 0;
+        {_SYNC_CERTIFIED.format(row="OLD")}
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') AND {_COUNTS.format(row="NEW")} THEN
         INSERT INTO reports_certified (enrolment_id, n) VALUES (NEW.source_id, 1)
         ON CONFLICT (enrolment_id) DO UPDATE SET n = reports_certified.n + 1;
+        {_SYNC_CERTIFIED.format(row="NEW")}
     END IF;
     RETURN NULL;
 END $$
@@ -305,11 +330,13 @@ def _sqlite_certified(row: str, sign: str) -> str:
         return (
             f"INSERT OR IGNORE INTO {CERTIFIED} (enrolment_id, n) "  # noqa: S608
             f"SELECT {row}.source_id, 0 WHERE {counts}; "
-            f"UPDATE {CERTIFIED} SET n = n + 1 WHERE enrolment_id = {row}.source_id AND {counts};"
+            f"UPDATE {CERTIFIED} SET n = n + 1 WHERE enrolment_id = {row}.source_id AND {counts}; "
+            + _SYNC_CERTIFIED.format(row=row)
         )
     return (
         f"UPDATE {CERTIFIED} SET n = n - 1 WHERE enrolment_id = {row}.source_id AND {counts}; "  # noqa: S608
-        f"DELETE FROM {CERTIFIED} WHERE enrolment_id = {row}.source_id AND n <= 0;"
+        f"DELETE FROM {CERTIFIED} WHERE enrolment_id = {row}.source_id AND n <= 0; "
+        + _SYNC_CERTIFIED.format(row=row)
     )
 
 
@@ -349,3 +376,127 @@ def _install_certified(db) -> None:
             return
         cursor.execute(f"DELETE FROM {CERTIFIED}")  # noqa: S608 - a constant
         cursor.execute(_CERTIFIED_RECOUNT)
+
+
+# --- Enrolments as the reports count them -----------------------------------------------------
+
+FACTS = "reports_enrolmentprogress"
+FACTS_TRIGGER = "reports_enrolment_progress"
+_FACTS_COLUMNS = "user_id, course_id, course_key, enrolled_at, completed_at"
+_FACTS_INSERT = (
+    f"INSERT INTO {FACTS} (enrolment_id, {_FACTS_COLUMNS}, lessons_done, certificates) "  # noqa: S608
+    "VALUES (NEW.id, NEW.user_id, NEW.course_id, NEW.course_key, NEW.enrolled_at, "
+    f"NEW.completed_at, COALESCE((SELECT n FROM {ROLLUP} WHERE enrolment_id = NEW.id), 0), "
+    f"COALESCE((SELECT n FROM {CERTIFIED} WHERE enrolment_id = NEW.id), 0))"
+)
+LEARNER = "reports_learner"
+USER = "accounts_user"
+# A learner's row, made again from their enrolments (a few, by the user index).
+_LEARNER_REFRESH = (
+    f"DELETE FROM {LEARNER} WHERE user_id = {{user}}; "  # noqa: S608
+    f"INSERT INTO {LEARNER} (user_id, last_enrolled_at, language) "
+    f"SELECT e.user_id, MAX(e.enrolled_at), COALESCE(MIN(u.preferred_language), '') "
+    f"FROM {ENROLMENT} e LEFT JOIN {USER} u ON u.id = e.user_id "
+    f"WHERE e.user_id = {{user}} GROUP BY e.user_id;"
+)
+# A user written after their enrolment (foreign keys are checked at commit) gives it.
+_LEARNER_LANGUAGE = (
+    f"UPDATE {LEARNER} SET language = NEW.preferred_language "  # noqa: S608
+    "WHERE user_id = NEW.id AND language <> NEW.preferred_language;"
+)
+_PG_LEARNER = f"""
+CREATE OR REPLACE FUNCTION {LEARNER}_language() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        {_LEARNER_LANGUAGE}
+    END IF;
+    RETURN NULL;
+END $$
+"""
+_LEARNER_RECOUNT = (
+    f"INSERT INTO {LEARNER} (user_id, last_enrolled_at, language) "  # noqa: S608
+    f"SELECT e.user_id, MAX(e.enrolled_at), MIN(u.preferred_language) FROM {ENROLMENT} e "
+    f"JOIN {USER} u ON u.id = e.user_id GROUP BY e.user_id"
+)
+_PG_FACTS = f"""
+CREATE OR REPLACE FUNCTION {FACTS_TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        DELETE FROM {FACTS};
+        DELETE FROM {LEARNER};
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'UPDATE' AND (NEW.id, NEW.user_id, NEW.course_id, NEW.course_key,
+        NEW.enrolled_at, NEW.completed_at) IS NOT DISTINCT FROM (OLD.id, OLD.user_id,
+        OLD.course_id, OLD.course_key, OLD.enrolled_at, OLD.completed_at) THEN
+        RETURN NULL;  -- a save that changed nothing the reports count
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        DELETE FROM {FACTS} WHERE enrolment_id = OLD.id;
+        {_LEARNER_REFRESH.format(user="OLD.user_id")}
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        {_FACTS_INSERT};
+        {_LEARNER_REFRESH.format(user="NEW.user_id")}
+    END IF;
+    RETURN NULL;
+END $$
+"""  # noqa: S608
+_SQLITE_FACTS_DELETE = f"DELETE FROM {FACTS} WHERE enrolment_id = OLD.id;"  # noqa: S608
+_OLD_LEARNER, _NEW_LEARNER = (
+    _LEARNER_REFRESH.format(user=f"{row}.user_id") for row in ("OLD", "NEW")
+)
+_SQLITE_FACTS_TRIGGERS = {
+    "insert": ("AFTER INSERT", f"{_FACTS_INSERT}; {_NEW_LEARNER}"),
+    "delete": ("AFTER DELETE", f"{_SQLITE_FACTS_DELETE} {_OLD_LEARNER}"),
+    "update": (
+        f"AFTER UPDATE OF id, {_FACTS_COLUMNS}",
+        f"{_SQLITE_FACTS_DELETE} {_OLD_LEARNER} {_FACTS_INSERT}; {_NEW_LEARNER}",
+    ),
+}
+_FACTS_RECOUNT = (
+    f"INSERT INTO {FACTS} (enrolment_id, {_FACTS_COLUMNS}, lessons_done, certificates) "  # noqa: S608
+    "SELECT e.id, e.user_id, e.course_id, e.course_key, e.enrolled_at, e.completed_at, "
+    f"COALESCE(d.n, 0), COALESCE(c.n, 0) FROM {ENROLMENT} e "
+    f"LEFT JOIN {ROLLUP} d ON d.enrolment_id = e.id "
+    f"LEFT JOIN {CERTIFIED} c ON c.enrolment_id = e.id "
+    # In the order of the index the reports read it by, as later enrolments come in.
+    "ORDER BY e.enrolled_at"
+)
+
+
+def _install_progress(db) -> None:
+    from django.db import transaction
+
+    fresh = db.vendor == "postgresql" and not db.in_atomic_block
+    with transaction.atomic(using=db.alias), db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(
+                f"LOCK TABLE {ENROLMENT}, {PROGRESS}, {CERTIFICATE}, {USER} IN SHARE MODE"  # noqa: S608
+            )
+            cursor.execute(_PG_FACTS)
+            _pg_triggers(cursor, FACTS_TRIGGER, ENROLMENT, f"id, {_FACTS_COLUMNS}", FACTS_TRIGGER)
+            cursor.execute(_PG_LEARNER)
+            _pg_triggers(cursor, LEARNER, USER, "preferred_language", f"{LEARNER}_language")
+        elif db.vendor == "sqlite":
+            for event, (when, body) in _SQLITE_FACTS_TRIGGERS.items():
+                _sqlite_trigger(cursor, f"{FACTS_TRIGGER}_{event}", ENROLMENT, when, body)
+            cursor.execute(f"DROP TRIGGER IF EXISTS {LEARNER}")  # an earlier name
+            for event, when in (
+                ("update", "AFTER UPDATE OF preferred_language"),
+                ("insert", "AFTER INSERT"),
+            ):
+                _sqlite_trigger(cursor, f"{LEARNER}_{event}", USER, when, _LEARNER_LANGUAGE)
+        else:  # pragma: no cover - the project runs on PostgreSQL and SQLite only
+            return
+        for table, recount in ((FACTS, _FACTS_RECOUNT), (LEARNER, _LEARNER_RECOUNT)):
+            if fresh:
+                # A fresh file, where deleting every row would leave as many dead ones to
+                # scan (a transaction with writes pending on it may not truncate it).
+                cursor.execute(f"TRUNCATE {table}")
+            else:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a constant
+            cursor.execute(recount)
+            if db.vendor == "postgresql":
+                # The planner's statistics, filled afresh.
+                cursor.execute(f"ANALYZE {table}")

@@ -21,7 +21,7 @@ from django.db.models.functions import RowNumber, Substr
 
 from courses.models import CoursePage, LessonPage
 
-from ..models import Certified, DailyLearning, LessonsDone
+from ..models import DailyLearning
 from .base import course_certificates, enrolments, period_index
 
 if TYPE_CHECKING:
@@ -101,38 +101,25 @@ def _compiled(qs) -> tuple[str, tuple]:
 def funnel(filters: ReportFilters) -> dict:
     """The funnel per course for enrolments made in the range: three queries.
 
-    Two count each course's lessons; the third joins the cohort to each
-    enrolment's lessons done (the rollup the database keeps,
-    ``reports.rollups``: counting the progress table here took most of the
-    report's first computation) and to the enrolments with a standing
-    certificate (``reports.Certified``, kept the same way), and
-    groups by course and lessons done, so
-    "half-way" is decided per course with its own number of lessons and only
-    one row per (course, lessons done) comes back. The parts are the ORM's
-    own SQL; only the joins are written here (the ORM cannot join derived
-    tables).
+    Two count each course's lessons; the third groups the cohort's narrow
+    copies (``reports.EnrolmentProgress``: each enrolment with its lessons
+    done and certificates, kept by the database) by course and lessons done,
+    read from one covering index, so "half-way" is decided per course with
+    its own number of lessons and only one row per (course, lessons done)
+    comes back.
     """
     totals = lesson_totals()
-    cohort_qs = enrolments(filters)
-    cohort, cohort_params = _compiled(
-        cohort_qs.values("id", "course_key", "course_id", "completed_at")
+    rows = (
+        enrolments(filters)
+        .values("course_key", "course_id", "lessons_done")
+        .annotate(
+            n=Count("pk"),
+            completed=Count("completed_at"),
+            certified=Count("pk", filter=Q(certificates__gt=0)),
+        )
+        .values_list("course_key", "course_id", "lessons_done", "n", "completed", "certified")
+        .order_by()
     )
-    done, done_params = _compiled(LessonsDone.objects.order_by().values("enrolment_id", "n"))
-    certified, certified_params = _compiled(
-        Certified.objects.order_by().values(source_id=F("enrolment_id"))
-    )
-    # Only ORM-compiled SQL with its parameters is joined in: nothing from the request.
-    sql = (
-        "SELECT e.course_key, e.course_id, COALESCE(d.n, 0) AS done, COUNT(*), "  # noqa: S608
-        "COUNT(e.completed_at), COUNT(c.source_id) "
-        f"FROM ({cohort}) e "
-        f"LEFT JOIN ({done}) d ON d.enrolment_id = e.id "
-        f"LEFT JOIN ({certified}) c ON c.source_id = e.id "
-        "GROUP BY e.course_key, e.course_id, COALESCE(d.n, 0)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, cohort_params + done_params + certified_params)
-        rows = cursor.fetchall()
     courses: dict = defaultdict(lambda: dict.fromkeys(FUNNEL_STAGES, 0))
     for key, course_id, lessons_done, n, completed, certificates in rows:
         stages = courses[key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))]

@@ -31,7 +31,7 @@ def test_every_table_a_report_reads_bumps_the_version(world):
     for query in captured.captured_queries:
         read.update(TABLE.findall(query["sql"]))
     assert read <= set(freshness.source_tables())
-    assert {"courses_enrolment", "reports_lessonsdone", "workshops_attendance"} <= read
+    assert {"reports_enrolmentprogress", "reports_dailylearning", "workshops_attendance"} <= read
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT DISTINCT event_object_table FROM information_schema.triggers "
@@ -52,7 +52,11 @@ def test_a_second_view_is_read_from_the_cache(admin_client, world):
     with CaptureQueriesContext(connection) as warm:
         assert admin_client.get(url).status_code == 200
     assert len(cold.captured_queries) - len(warm.captured_queries) >= 8
-    assert not any("courses_enrolment" in q["sql"] for q in warm.captured_queries)
+    assert not any(
+        table in q["sql"]
+        for q in warm.captured_queries
+        for table in ("courses_enrolment", "reports_enrolmentprogress")
+    )
 
 
 def test_bulk_writes_that_send_no_signal_refresh_the_figures(admin_client, world):
