@@ -201,6 +201,11 @@ def line_chart(
     widest = max((len(label) for label in labels), default=1) * SMALL_FONT * 0.6 + 10
     fits = max(2, int(plot_width // widest))
     every = max(1, math.ceil(count / fits))
+    # The first label starts at its point and the second is centred on its own: they need
+    # a label and a half between them, or the first runs into the second.
+    step = plot_width / (count - 1) if count > 1 else plot_width
+    while every < count - 1 and every * step < 1.5 * widest:
+        every += 1
     shown = [
         (i, label)
         for i, label in enumerate(labels)

@@ -103,3 +103,17 @@ def test_pdf_period_labels_sit_under_their_points_as_in_the_drawing():
         placed = re.search(r"(left|right): ([\d.]+)%", style)
         at = float(placed[2]) if placed[1] == "left" else 100 - float(placed[2])
         assert abs(at - share) < 0.01, (label, style)
+
+
+def test_period_labels_leave_room_for_each_other():
+    """Twelve months fit three labels on the axis: the first, drawn from its point, does not
+    run into the second, centred on its own (as "Jan 2026Apr 2026" once did)."""
+    months = [f"{m} 2026" for m in "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()]
+    with translation.override("en"):
+        svg = parse(
+            charts.line_chart(
+                "l", "Over time", "desc", months, [charts.Series("A", [1] * 12)], fmt.number
+            )
+        )
+    shown = [t.text for t in svg.iter(f"{SVG}text") if t.text in months]
+    assert shown == ["Jan 2026", "May 2026", "Sep 2026"]
