@@ -13,6 +13,12 @@ Nothing else changes: the stored log is still the truth, a message the
 layer drops is still filled in by the client from the log, and several
 processes still share a room through the layer (each with its own hub).
 
+A stored event is handed to the hub of the process that stored it at once
+(:func:`publish`), then sent through the layer for the other processes:
+the process's own people do not wait for the round trip to Redis and
+back. The message carries the hub's ``origin`` token, and the hub drops
+the copy the layer brings back, so each listener gets it once.
+
 When the layer's Redis goes away, the process's :class:`LayerMonitor`
 notices (a hub's receive fails, a subscription fails, or its probe, a
 message to itself every ``PROBE_INTERVAL`` seconds, does not come back) and
@@ -145,6 +151,8 @@ class RoomHub:
         #: The room's online count, as last told by a presence message.
         self.online: int | None = None
         self.subscribed_at = 0.0
+        #: Marks what this hub delivered itself (``publish``), to drop the layer's echo.
+        self.token = secrets.token_hex(8)
 
     async def add(self, listener: Listener) -> bool:
         """Register ``listener``; on return, every later group message reaches it.
@@ -216,6 +224,8 @@ class RoomHub:
                 self.monitor.failed(error)
                 await self.monitor.wait_live()
                 continue
+            if message.get("origin") == self.token:
+                continue  # delivered by ``publish`` already
             self.dispatch(message)
 
     def dispatch(self, message: dict) -> None:
@@ -226,6 +236,36 @@ class RoomHub:
                 listener.deliver(message)
             except Exception:
                 logger.warning("Delivery in %s failed", self.group, exc_info=True)
+
+
+def publish(layer, group: str, message: dict) -> None:
+    """On the event loop: hand ``message`` (a stored event) to this process's listeners
+    of ``group`` now, then send it through the layer to the other processes.
+
+    Local delivery goes first only while the layer delivers (otherwise the
+    listeners are paused and catch up from the log) and while the hub is
+    subscribed; the copy sent on is marked with the hub's ``origin`` token
+    so that the hub drops it when the layer brings it back.
+    """
+    hub = _hubs.get(asyncio.get_running_loop(), {}).get((id(layer), group))
+    if (
+        hub is not None
+        and hub.layer is layer
+        and hub.listeners
+        and hub.monitor.live
+        and hub.task is not None
+        and not hub.task.done()
+    ):
+        hub.dispatch(message)
+        message = {**message, "origin": hub.token}
+    task = asyncio.ensure_future(layer.group_send(group, message))
+    task.add_done_callback(_publish_done)
+
+
+def _publish_done(task: asyncio.Task) -> None:
+    # The stored log is the truth: clients fill gaps from it, so a failed send loses nothing.
+    if not task.cancelled() and task.exception() is not None:
+        logger.warning("Broadcast failed", exc_info=task.exception())
 
 
 def write_now(coroutine) -> asyncio.Task | None:
