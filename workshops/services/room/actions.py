@@ -7,6 +7,7 @@ harmless: the second time, the stored event is returned as a duplicate.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from notifications.services import notify, per_language
@@ -157,14 +158,16 @@ def run_action(action: RoomAction, body) -> Recorded:
 
 
 def post_chat(workshop_id: int, participant_id: int, text, client_id: str = "") -> Recorded:
-    """A chat message: committed without waiting for the disk (docs/workshops.md,
-    "Chat and the disk"); every other action waits for it."""
+    """A chat message: committed without waiting for the disk unless
+    ``WORKSHOPS_CHAT_WAITS_FOR_DISK`` (docs/workshops.md, "Chat and the disk");
+    every other action waits for it."""
 
     def body(a: RoomAction):
         a.require_voice()
         return a.record(Kind.CHAT_MESSAGE, data={"text": _clean_text(text)})
 
-    action = RoomAction(workshop_id, participant_id, client_id, durable=False)
+    durable = getattr(settings, "WORKSHOPS_CHAT_WAITS_FOR_DISK", False)
+    action = RoomAction(workshop_id, participant_id, client_id, durable=durable)
     return run_action(action, body)
 
 
