@@ -47,6 +47,8 @@ PROBE_INTERVAL = 2.0
 RETRY_INTERVAL = 0.5
 #: A probe that has not come back after this long means the layer is down.
 PROBE_TIMEOUT = 2.0
+#: Longest a stored event waits in a hub for the one before it (``RoomHub.take``).
+HOLD = 0.1
 #: A hub renews its group membership (which layers expire after a day) when
 #: someone joins at least this long after it last did.
 RENEW_INTERVAL = 3600.0
@@ -93,7 +95,7 @@ class LayerMonitor:
             self._live.clear()
             logger.warning("Channel layer unreachable, live delivery paused: %s", error)
             for hub in list(self.hubs.values()):
-                hub.dispatch(PAUSED)
+                hub.take(PAUSED)
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._probe_loop(), name="layer monitor")
 
@@ -134,7 +136,7 @@ class LayerMonitor:
         self._live.set()
         logger.warning("Channel layer reachable again, live delivery resumed")
         for hub in list(self.hubs.values()):
-            hub.dispatch(RESUMED)
+            hub.take(RESUMED)
 
 
 class RoomHub:
@@ -153,6 +155,10 @@ class RoomHub:
         self.subscribed_at = 0.0
         #: Marks what this hub delivered itself (``publish``), to drop the layer's echo.
         self.token = secrets.token_hex(8)
+        #: The stored event expected next, and those that came before it (``take``).
+        self.next_seq: int | None = None
+        self.waiting: dict[int, dict] = {}
+        self._hold: asyncio.TimerHandle | None = None
 
     async def add(self, listener: Listener) -> bool:
         """Register ``listener``; on return, every later group message reaches it.
@@ -203,6 +209,9 @@ class RoomHub:
             if self.task is not None:
                 self.task.cancel()
                 self.task = None
+            if self._hold is not None:
+                self._hold.cancel()
+                self._hold = None
             self.monitor.unregister(self)
             if self.channel is not None:
                 channel, self.channel = self.channel, None
@@ -226,7 +235,42 @@ class RoomHub:
                 continue
             if message.get("origin") == self.token:
                 continue  # delivered by ``publish`` already
+            self.take(message)
+
+    def take(self, message: dict) -> None:
+        """A message for the room, stored events in their order: one that comes before
+        the event it follows (this process's own, which does not wait for the layer,
+        ahead of another process's still on its way) waits for it, at most
+        ``HOLD`` seconds; then it goes anyway, and clients fill the gap from the log."""
+        if message.get("type") != "room.event":
+            if message.get("type") == "room.live":
+                self._forget_order()  # events were missed meanwhile: start afresh
             self.dispatch(message)
+            return
+        seq = message["seq"]
+        if self.next_seq is None or seq <= self.next_seq:
+            self.dispatch(message)
+            self.next_seq = max(seq + 1, self.next_seq or 0)
+            while self.next_seq in self.waiting:
+                self.dispatch(self.waiting.pop(self.next_seq))
+                self.next_seq += 1
+            return
+        self.waiting[seq] = message
+        if self._hold is None:
+            self._hold = asyncio.get_running_loop().call_later(HOLD, self._release)
+
+    def _release(self) -> None:
+        self._hold = None
+        waiting, self.waiting = self.waiting, {}
+        for seq in sorted(waiting):
+            self.dispatch(waiting[seq])
+            self.next_seq = max(seq + 1, self.next_seq or 0)
+
+    def _forget_order(self) -> None:
+        if self._hold is not None:
+            self._hold.cancel()
+        self._release()
+        self.next_seq = None
 
     def dispatch(self, message: dict) -> None:
         if message.get("type") == "room.presence" and "online" in message:
@@ -256,7 +300,7 @@ def publish(layer, group: str, message: dict) -> None:
         and hub.task is not None
         and not hub.task.done()
     ):
-        hub.dispatch(message)
+        hub.take(message)
         message = {**message, "origin": hub.token}
     task = asyncio.ensure_future(layer.group_send(group, message))
     task.add_done_callback(_publish_done)

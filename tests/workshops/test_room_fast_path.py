@@ -80,6 +80,30 @@ async def test_a_paused_hub_leaves_delivery_to_the_layer():
     await fanout.leave(layer, "workshop.2", listener)
 
 
+@pytest.mark.asyncio
+async def test_an_event_ahead_of_its_predecessor_waits_for_it(monkeypatch):
+    """This process's own event, delivered at once, does not overtake another
+    process's earlier one still on its way through the layer; if that one never
+    comes, the later one goes after ``HOLD`` (clients fill gaps from the log)."""
+    monkeypatch.setattr(fanout, "HOLD", 0.05)
+    layer = layers.InMemoryChannelLayer()
+    listener = Listener()
+    hub = await fanout.join(layer, "workshop.3", listener)
+    event = {"type": "room.event", "text": "{}"}
+    hub.take({**event, "seq": 1})
+    fanout.publish(layer, "workshop.3", {**event, "seq": 3})  # 2 is still on its way
+    assert [m["seq"] for m in listener.messages] == [1]
+    hub.take({**event, "seq": 2})
+    assert [m["seq"] for m in listener.messages] == [1, 2, 3]
+
+    fanout.publish(layer, "workshop.3", {**event, "seq": 5})  # 4 never comes
+    await asyncio.sleep(0.1)
+    assert [m["seq"] for m in listener.messages] == [1, 2, 3, 5]
+    await _drain(layer, hub)
+    assert [m["seq"] for m in listener.messages if m["type"] == "room.event"] == [1, 2, 3, 5]
+    await fanout.leave(layer, "workshop.3", listener)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_that_just_worked_is_not_checked_again(monkeypatch):
     """With CONN_HEALTH_CHECKS, Django pings the database before each call's first query;
