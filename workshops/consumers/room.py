@@ -70,6 +70,8 @@ class WorkshopRoomConsumer(ClientFrames, RoomDelivery, AsyncWebsocketConsumer):
     paused = False
     #: The highest seq sent to this client, in a history or live.
     highest = 0
+    #: ``base_send`` without the session wrapper, for live frames (``_frame_send``).
+    frame_send = None
 
     # -- connection lifecycle -------------------------------------------------
 
@@ -249,7 +251,7 @@ class WorkshopRoomConsumer(ClientFrames, RoomDelivery, AsyncWebsocketConsumer):
         if self.close_sent:
             return
         try:
-            await self.frame_send({"type": "websocket.send", "text": text})
+            await (self.frame_send or self.base_send)({"type": "websocket.send", "text": text})
         except OSError:  # the client went away (Uvicorn's ClientDisconnected)
             self.close_sent = self.closing = True
 
