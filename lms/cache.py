@@ -80,6 +80,21 @@ class ResilientRedisCache(RedisCache):
         # A counter cannot be read back during an outage: it starts again.
         return self._guard(delta, super().incr, key, delta, version)
 
+    def add_counter(self, key, delta, timeout, version=None) -> int:
+        """Add ``delta`` to the counter at ``key``, creating it to expire after ``timeout``
+        seconds if it is new; its new value. One round trip (``incr`` is two or three:
+        ``EXISTS``, ``INCRBY``, and ``SET NX`` for a new counter)."""
+
+        def run():
+            full_key = self.make_and_validate_key(key, version=version)
+            client = self._cache.get_client(full_key, write=True)
+            pipe = client.pipeline(transaction=False)
+            pipe.set(full_key, 0, ex=timeout, nx=True)
+            pipe.incrby(full_key, delta)
+            return pipe.execute()[1]
+
+        return self._guard(delta, run)
+
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guard(list(data), super().set_many, data, timeout, version)
 

@@ -13,6 +13,12 @@ Nothing else changes: the stored log is still the truth, a message the
 layer drops is still filled in by the client from the log, and several
 processes still share a room through the layer (each with its own hub).
 
+A stored event is handed to the hub of the process that stored it at once
+(:func:`publish`), then sent through the layer for the other processes:
+the process's own people do not wait for the round trip to Redis and
+back. The message carries the hub's ``origin`` token, and the hub drops
+the copy the layer brings back, so each listener gets it once.
+
 When the layer's Redis goes away, the process's :class:`LayerMonitor`
 notices (a hub's receive fails, a subscription fails, or its probe, a
 message to itself every ``PROBE_INTERVAL`` seconds, does not come back) and
@@ -41,6 +47,8 @@ PROBE_INTERVAL = 2.0
 RETRY_INTERVAL = 0.5
 #: A probe that has not come back after this long means the layer is down.
 PROBE_TIMEOUT = 2.0
+#: Longest a stored event waits in a hub for the one before it (``RoomHub.take``).
+HOLD = 0.1
 #: A hub renews its group membership (which layers expire after a day) when
 #: someone joins at least this long after it last did.
 RENEW_INTERVAL = 3600.0
@@ -87,7 +95,7 @@ class LayerMonitor:
             self._live.clear()
             logger.warning("Channel layer unreachable, live delivery paused: %s", error)
             for hub in list(self.hubs.values()):
-                hub.dispatch(PAUSED)
+                hub.take(PAUSED)
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._probe_loop(), name="layer monitor")
 
@@ -128,7 +136,7 @@ class LayerMonitor:
         self._live.set()
         logger.warning("Channel layer reachable again, live delivery resumed")
         for hub in list(self.hubs.values()):
-            hub.dispatch(RESUMED)
+            hub.take(RESUMED)
 
 
 class RoomHub:
@@ -145,6 +153,12 @@ class RoomHub:
         #: The room's online count, as last told by a presence message.
         self.online: int | None = None
         self.subscribed_at = 0.0
+        #: Marks what this hub delivered itself (``publish``), to drop the layer's echo.
+        self.token = secrets.token_hex(8)
+        #: The stored event expected next, and those that came before it (``take``).
+        self.next_seq: int | None = None
+        self.waiting: dict[int, dict] = {}
+        self._hold: asyncio.TimerHandle | None = None
 
     async def add(self, listener: Listener) -> bool:
         """Register ``listener``; on return, every later group message reaches it.
@@ -195,6 +209,9 @@ class RoomHub:
             if self.task is not None:
                 self.task.cancel()
                 self.task = None
+            if self._hold is not None:
+                self._hold.cancel()
+                self._hold = None
             self.monitor.unregister(self)
             if self.channel is not None:
                 channel, self.channel = self.channel, None
@@ -216,7 +233,44 @@ class RoomHub:
                 self.monitor.failed(error)
                 await self.monitor.wait_live()
                 continue
+            if message.get("origin") == self.token:
+                continue  # delivered by ``publish`` already
+            self.take(message)
+
+    def take(self, message: dict) -> None:
+        """A message for the room, stored events in their order: one that comes before
+        the event it follows (this process's own, which does not wait for the layer,
+        ahead of another process's still on its way) waits for it, at most
+        ``HOLD`` seconds; then it goes anyway, and clients fill the gap from the log."""
+        if message.get("type") != "room.event":
+            if message.get("type") == "room.live":
+                self._forget_order()  # events were missed meanwhile: start afresh
             self.dispatch(message)
+            return
+        seq = message["seq"]
+        if self.next_seq is None or seq <= self.next_seq:
+            self.dispatch(message)
+            self.next_seq = max(seq + 1, self.next_seq or 0)
+            while self.next_seq in self.waiting:
+                self.dispatch(self.waiting.pop(self.next_seq))
+                self.next_seq += 1
+            return
+        self.waiting[seq] = message
+        if self._hold is None:
+            self._hold = asyncio.get_running_loop().call_later(HOLD, self._release)
+
+    def _release(self) -> None:
+        self._hold = None
+        waiting, self.waiting = self.waiting, {}
+        for seq in sorted(waiting):
+            self.dispatch(waiting[seq])
+            self.next_seq = max(seq + 1, self.next_seq or 0)
+
+    def _forget_order(self) -> None:
+        if self._hold is not None:
+            self._hold.cancel()
+        self._release()
+        self.next_seq = None
 
     def dispatch(self, message: dict) -> None:
         if message.get("type") == "room.presence" and "online" in message:
@@ -226,6 +280,36 @@ class RoomHub:
                 listener.deliver(message)
             except Exception:
                 logger.warning("Delivery in %s failed", self.group, exc_info=True)
+
+
+def publish(layer, group: str, message: dict) -> None:
+    """On the event loop: hand ``message`` (a stored event) to this process's listeners
+    of ``group`` now, then send it through the layer to the other processes.
+
+    Local delivery goes first only while the layer delivers (otherwise the
+    listeners are paused and catch up from the log) and while the hub is
+    subscribed; the copy sent on is marked with the hub's ``origin`` token
+    so that the hub drops it when the layer brings it back.
+    """
+    hub = _hubs.get(asyncio.get_running_loop(), {}).get((id(layer), group))
+    if (
+        hub is not None
+        and hub.layer is layer
+        and hub.listeners
+        and hub.monitor.live
+        and hub.task is not None
+        and not hub.task.done()
+    ):
+        hub.take(message)
+        message = {**message, "origin": hub.token}
+    task = asyncio.ensure_future(layer.group_send(group, message))
+    task.add_done_callback(_publish_done)
+
+
+def _publish_done(task: asyncio.Task) -> None:
+    # The stored log is the truth: clients fill gaps from it, so a failed send loses nothing.
+    if not task.cancelled() and task.exception() is not None:
+        logger.warning("Broadcast failed", exc_info=task.exception())
 
 
 def write_now(coroutine) -> asyncio.Task | None:

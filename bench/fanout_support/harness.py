@@ -329,73 +329,81 @@ class Harness:
             self.done[k].set()
 
 
-async def run_clients(url_for, headers_for, origin, clients, args, room, pid) -> dict:
-    from websockets.exceptions import InvalidHandshake
+class Side:
+    """One server and its N clients: joining, sending the paced messages, the burst."""
 
-    from .client import connect as ws_connect
+    def __init__(self, url_for, headers_for, origin, clients, args, room, pid):
+        self.url_for, self.headers_for, self.origin = url_for, headers_for, origin
+        self.clients, self.args, self.room, self.pid = clients, args, room, pid
+        self.harness = Harness(clients, room)
+        self.sockets: list = [None] * clients
+        self.readers: list = []
+        self.retries = 0
+        self.figures: dict = {}
 
-    harness = Harness(clients, room)
-    sockets: list = [None] * clients
-    readers = []
-    retries = 0
-    window = asyncio.Semaphore(args.connect_window)
+    async def join(self) -> None:
+        from websockets.exceptions import InvalidHandshake
 
-    async def connect(i):
-        # A handshake can fail on a busy server; a real client retries (the
-        # browser client backs off and reconnects).
-        nonlocal retries
-        state = {}
-        async with window:
-            for attempt in range(8):
-                try:
-                    ws = await ws_connect(
-                        url_for(i),
-                        origin=origin,
-                        headers=headers_for(i),
-                        on_text=lambda text: harness.on_frame(i, text, state),
-                    )
-                    break
-                except (OSError, InvalidHandshake, TimeoutError):
-                    if attempt == 7:
-                        raise
-                    retries += 1
-                    await asyncio.sleep(0.2 * (attempt + 1))
-        sockets[i] = ws
-        if room:
-            readers.append(asyncio.create_task(heartbeat(ws)))
-        else:
-            harness.on_joined()
+        from .client import connect as ws_connect
 
-    async def heartbeat(ws):
-        # The room closes a connection that sends nothing for 70 s; a real
-        # client pings every 25 s from the moment it connects. (The floor has
-        # no heartbeat to honour.)
-        await asyncio.sleep(random.uniform(0, 25))
-        while True:
-            await ws.send('{"type": "ping"}')
-            await asyncio.sleep(25)
+        harness, args = self.harness, self.args
+        window = asyncio.Semaphore(args.connect_window)
 
-    rss_before = rss_kb(pid)
-    started = time.perf_counter()
-    # Everyone arrives at once, as at the start of a national consultation;
-    # at most ``connect_window`` handshakes are in flight.
-    await asyncio.gather(*(connect(i) for i in range(clients)))
-    try:
-        await asyncio.wait_for(harness.all_joined.wait(), args.join_timeout)
-    except TimeoutError:
-        print(f"  (only {harness.joined} of {clients} joined)", flush=True)
-    join_s = time.perf_counter() - started
+        async def connect(i):
+            # A handshake can fail on a busy server; a real client retries (the
+            # browser client backs off and reconnects).
+            state = {}
+            async with window:
+                for attempt in range(8):
+                    try:
+                        ws = await ws_connect(
+                            self.url_for(i),
+                            origin=self.origin,
+                            headers=self.headers_for(i),
+                            on_text=lambda text: harness.on_frame(i, text, state),
+                        )
+                        break
+                    except (OSError, InvalidHandshake, TimeoutError):
+                        if attempt == 7:
+                            raise
+                        self.retries += 1
+                        await asyncio.sleep(0.2 * (attempt + 1))
+            self.sockets[i] = ws
+            if self.room:
+                self.readers.append(asyncio.create_task(heartbeat(ws)))
+            else:
+                harness.on_joined()
 
-    await asyncio.sleep(2.0)  # let joins and presence traffic settle
-    rss_after = rss_kb(pid)
-    cpu_before = cpu_seconds(pid)
+        async def heartbeat(ws):
+            # The room closes a connection that sends nothing for 70 s; a real
+            # client pings every 25 s from the moment it connects. (The floor has
+            # no heartbeat to honour.)
+            await asyncio.sleep(random.uniform(0, 25))
+            while True:
+                await ws.send('{"type": "ping"}')
+                await asyncio.sleep(25)
 
-    async def send(k):
-        i = k % clients
+        rss_before = rss_kb(self.pid)
+        started = time.perf_counter()
+        # Everyone arrives at once, as at the start of a national consultation;
+        # at most ``connect_window`` handshakes are in flight.
+        await asyncio.gather(*(connect(i) for i in range(self.clients)))
+        try:
+            await asyncio.wait_for(harness.all_joined.wait(), args.join_timeout)
+        except TimeoutError:
+            print(f"  (only {harness.joined} of {self.clients} joined)", flush=True)
+        self.figures["join_s"] = time.perf_counter() - started
+        await asyncio.sleep(2.0)  # let joins and presence traffic settle
+        self.figures["rss_per_conn_kb"] = (rss_kb(self.pid) - rss_before) / self.clients
+        self.cpu_before = cpu_seconds(self.pid)
+
+    async def send(self, k) -> None:
+        harness = self.harness
+        i = k % self.clients
         harness.done[k] = asyncio.Event()
         harness.sent[k] = (time.perf_counter(), i)
         try:
-            await sockets[i].send(
+            await self.sockets[i].send(
                 json.dumps({"type": "chat.send", "text": f"b:{k}", "client_id": f"bench-{k}"})
             )
         except ConnectionError:
@@ -403,51 +411,75 @@ async def run_clients(url_for, headers_for, origin, clients, args, room, pid) ->
             # the message's deliveries count as lost.
             harness.done[k].set()
 
-    # Latency: one sender every 1/rate seconds, a rate a lively room reaches.
-    # The harness's own CPU over it says whether the clients could keep up
-    # (near 100 % of a core, they set the figures, not the server).
-    interval = 1.0 / args.rate
+    async def paced_done(self) -> None:
+        await wait_all(self.harness, range(self.args.messages), 30)
+        self.latencies = list(self.harness.latencies)
+
+    async def burst(self) -> None:
+        # Throughput: a burst, as fast as the senders can go.
+        args = self.args
+        first = args.messages
+        burst = range(first, first + args.burst)
+        started = time.perf_counter()
+        for k in burst:
+            await self.send(k)
+            if k % 10 == 0:
+                await asyncio.sleep(0)
+        await wait_all(self.harness, burst, 60)
+        self.figures["msgs_per_s"] = args.burst / (time.perf_counter() - started)
+        self.figures["cpu_s"] = cpu_seconds(self.pid) - self.cpu_before
+
+    async def close(self, client_load: float) -> dict:
+        harness, args = self.harness, self.args
+        total = args.messages + args.burst
+        lost = sum(harness.expected - harness.received.get(k, 0) for k in range(total))
+        if self.retries:
+            print(f"  ({self.retries} handshake retries)", flush=True)
+        dropped = sum(1 for ws in self.sockets if ws.close_code is not None)
+        if dropped:
+            print(f"  ({dropped} connections dropped by the server)", flush=True)
+        for ws in self.sockets:
+            await ws.close()
+        for task in self.readers:
+            task.cancel()
+        return {
+            **self.figures,
+            "latencies": self.latencies,
+            "lost": lost,
+            "expected": harness.expected * total,
+            "dropped": dropped,
+            "client_load": client_load,
+        }
+
+
+async def run_sides(sides: list[Side], args) -> list[dict]:
+    """Join every side, then send the paced messages to the sides in turn, then each
+    side's burst.
+
+    With two sides (the floor and a room), the paced messages alternate: the
+    floor's message k, half an interval later the room's message k, and so
+    on, each server at ``args.rate``. Both are measured over the same
+    seconds, so load from elsewhere on the machine, which comes and goes
+    within a run, weighs on both alike. Each message is still alone in
+    flight (one every half interval, delivered in a few ms).
+    """
+    for side in sides:
+        await side.join()
+    # Latency: one sender every 1/rate seconds per server, a rate a lively room
+    # reaches. The harness's own CPU over it says whether the clients could keep
+    # up (near 100 % of a core, they set the figures, not the server).
+    step = 1.0 / args.rate / len(sides)
     paced_started, client_cpu = time.perf_counter(), time.process_time()
     for k in range(args.messages):
-        await send(k)
-        await asyncio.sleep(interval)
-    await wait_all(harness, range(args.messages), 30)
+        for side in sides:
+            await side.send(k)
+            await asyncio.sleep(step)
+    for side in sides:
+        await side.paced_done()
     client_load = (time.process_time() - client_cpu) / (time.perf_counter() - paced_started)
-    latencies = list(harness.latencies)
-
-    # Throughput: a burst, as fast as the senders can go.
-    first = args.messages
-    burst = range(first, first + args.burst)
-    burst_started = time.perf_counter()
-    for k in burst:
-        await send(k)
-        if k % 10 == 0:
-            await asyncio.sleep(0)
-    await wait_all(harness, burst, 60)
-    elapsed = time.perf_counter() - burst_started
-    cpu_s = cpu_seconds(pid) - cpu_before
-    total = args.messages + args.burst
-    lost = sum(harness.expected - harness.received.get(k, 0) for k in range(total))
-    if retries:
-        print(f"  ({retries} handshake retries)", flush=True)
-    dropped = sum(1 for ws in sockets if ws.close_code is not None)
-    if dropped:
-        print(f"  ({dropped} connections dropped by the server)", flush=True)
-    for ws in sockets:
-        await ws.close()
-    for task in readers:
-        task.cancel()
-    return {
-        "latencies": latencies,
-        "lost": lost,
-        "expected": harness.expected * total,
-        "msgs_per_s": args.burst / elapsed,
-        "join_s": join_s,
-        "rss_per_conn_kb": (rss_after - rss_before) / clients,
-        "cpu_s": cpu_s,
-        "dropped": dropped,
-        "client_load": client_load,
-    }
+    for side in sides:
+        await side.burst()
+    return [await side.close(client_load) for side in sides]
 
 
 async def wait_all(harness, keys, timeout):
@@ -457,37 +489,52 @@ async def wait_all(harness, keys, timeout):
         pass
 
 
-def measure(args, variant: Variant, clients: int, sessions: list[str]) -> Result:
-    port = free_port()
+def _side_for(args, variant, clients, sessions, port, process, workshop) -> Side:
+    origin = f"http://127.0.0.1:{port}"
     room = variant.server != "floor"
-    workshop = make_room(capacity=clients + 10) if room else None
-    process = start_server(args, variant, port, clients)
+    if not room:
+
+        def url_for(i):
+            return f"ws://127.0.0.1:{port}/"
+
+        def headers_for(i):
+            return {}
+
+    else:
+
+        def url_for(i):
+            return f"ws://127.0.0.1:{port}/ws/workshops/{workshop}/?since=0&protocol=2"
+
+        def headers_for(i):
+            return {"Cookie": f"sessionid={sessions[i]}"}
+
+    return Side(url_for, headers_for, origin, clients, args, room, process.pid)
+
+
+def measure(args, variants: list[Variant], clients: int, sessions: list[str]) -> list[Result]:
+    """Run ``variants`` side by side at ``clients`` (see ``run_sides``): the floor and one
+    room, interleaved, or a single variant."""
+    servers = []
     try:
-        origin = f"http://127.0.0.1:{port}"
-        if not room:
-
-            def url_for(i):
-                return f"ws://127.0.0.1:{port}/"
-
-            def headers_for(i):
-                return {}
-
-        else:
-
-            def url_for(i):
-                return f"ws://127.0.0.1:{port}/ws/workshops/{workshop}/?since=0&protocol=2"
-
-            def headers_for(i):
-                return {"Cookie": f"sessionid={sessions[i]}"}
-
-        figures = asyncio.run(
-            run_clients(url_for, headers_for, origin, clients, args, room, process.pid)
-        )
+        for variant in variants:
+            port = free_port()
+            workshop = make_room(capacity=clients + 10) if variant.server != "floor" else None
+            servers.append((variant, port, workshop, start_server(args, variant, port, clients)))
+        sides = [
+            _side_for(args, variant, clients, sessions, port, process, workshop)
+            for variant, port, workshop, process in servers
+        ]
+        figures = asyncio.run(run_sides(sides, args))
     finally:
-        stop_server(process, 120 if getattr(args, "profile", None) else 10)
-        if room:
-            close_leftovers(workshop)
-    return Result(variant, clients, **figures, load=os.getloadavg()[0])
+        for _variant, _port, workshop, process in servers:
+            stop_server(process, 120 if getattr(args, "profile", None) else 10)
+            if workshop is not None:
+                close_leftovers(workshop)
+    load = os.getloadavg()[0]
+    return [
+        Result(variant, clients, **figure, load=load)
+        for (variant, *_rest), figure in zip(servers, figures, strict=True)
+    ]
 
 
 def redis_available(url: str) -> bool:

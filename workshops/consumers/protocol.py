@@ -6,11 +6,58 @@ Tests tune ``HEARTBEAT_TIMEOUT``, ``PRESENCE_LIST_LIMIT``, ``MAX_BACKLOG`` and
 
 from __future__ import annotations
 
-from channels.db import DatabaseSyncToAsync
+import time
+
+from asgiref.sync import SyncToAsync
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 
 from ..services.room import frames
+
+#: A database connection used this recently (seconds) without an error is not
+#: health-checked again before the next call (see ``RoomDatabaseCall``).
+HEALTH_CHECK_IDLE = 5.0
+
+
+def _tidy_connections() -> None:
+    """``close_old_connections``, without the health check's round trip for a
+    connection that worked a moment ago."""
+    now = time.monotonic()
+    for conn in connections.all(initialized_only=True):
+        conn.close_if_unusable_or_obsolete()
+        used_at = getattr(conn, "room_used_at", None)
+        recent = used_at is not None and now - used_at < HEALTH_CHECK_IDLE
+        if conn.connection is not None and recent:
+            conn.health_check_done = True
+
+
+class RoomDatabaseCall(SyncToAsync):
+    """Channels' ``DatabaseSyncToAsync`` (stale connections closed before and after each
+    call), minus one round trip per call.
+
+    With ``CONN_HEALTH_CHECKS`` (production), Django checks a persistent
+    connection with a ``SELECT 1`` before its first query after every
+    ``close_old_connections``, which Channels runs around every call: in the
+    room that was one more round trip per chat message, before the message's
+    own. Here a connection that completed a call without an error in the
+    last ``HEALTH_CHECK_IDLE`` seconds is trusted; one idle for longer is
+    checked as before. If the database restarted within those seconds, the
+    next call fails (the client gets ``server_error`` and may resend with the
+    same ``client_id``), and the call after it reconnects: errors mark the
+    connection, which the next check then tests.
+    """
+
+    def thread_handler(self, loop, *args, **kwargs):
+        _tidy_connections()
+        try:
+            return super().thread_handler(loop, *args, **kwargs)
+        finally:
+            now = time.monotonic()
+            for conn in connections.all(initialized_only=True):
+                # Trusted next time only if nothing went wrong with it in this call.
+                healthy = conn.connection is not None and not conn.errors_occurred
+                conn.close_if_unusable_or_obsolete()
+                conn.room_used_at = now if healthy and conn.connection is not None else None
 
 
 def database_sync_to_async(func):
@@ -23,7 +70,7 @@ def database_sync_to_async(func):
     by side. SQLite writes one at a time whatever we do, so there the calls
     keep to the one thread.
     """
-    return DatabaseSyncToAsync(func, thread_sensitive=connection.vendor == "sqlite")
+    return RoomDatabaseCall(func, thread_sensitive=connection.vendor == "sqlite")
 
 
 #: Largest frame accepted from a client, in characters (before JSON decoding).

@@ -14,6 +14,7 @@ from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
+from channels.sessions import InstanceSessionWrapper
 from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.utils import translation
@@ -40,6 +41,23 @@ from .protocol import (
 logger = logging.getLogger(__name__)
 
 
+def _frame_send(send):
+    """The server's own ``send`` under Channels' session wrapper, for ``websocket.send``.
+
+    ``SessionMiddleware`` wraps ``send`` to save a modified session on
+    ``http.response.start``; for every other message it reads the session's
+    state through its lazy proxy and passes the message on untouched. A room
+    sends each event to every person, so the room's frames skip it; the
+    handshake, the close and everything else still go through it.
+    """
+    wrapper = getattr(send, "__self__", None)
+    if isinstance(wrapper, InstanceSessionWrapper) and "websocket.send" not in (
+        wrapper.save_message_types + wrapper.cookie_response_message_types
+    ):
+        return wrapper.real_send
+    return send
+
+
 class WorkshopRoomConsumer(ClientFrames, RoomDelivery, AsyncWebsocketConsumer):
     connection_id: int | None = None
     writer: asyncio.Task | None = None
@@ -55,6 +73,8 @@ class WorkshopRoomConsumer(ClientFrames, RoomDelivery, AsyncWebsocketConsumer):
     paused = False
     #: The highest seq sent to this client, in a history or live.
     highest = 0
+    #: ``base_send`` without the session wrapper, for live frames (``_frame_send``).
+    frame_send = None
 
     # -- connection lifecycle -------------------------------------------------
 
@@ -75,6 +95,7 @@ class WorkshopRoomConsumer(ClientFrames, RoomDelivery, AsyncWebsocketConsumer):
         self.channel_layer = get_channel_layer(self.channel_layer_alias)
         self.channel_name = f"room.{uuid.uuid4().hex}"  # names the Connection row only
         self.base_send = send
+        self.frame_send = _frame_send(send)
         try:
             await await_many_dispatch([receive], self.dispatch)
         except StopConsumer:
@@ -136,6 +157,8 @@ class WorkshopRoomConsumer(ClientFrames, RoomDelivery, AsyncWebsocketConsumer):
         # Listen to the room before reading history, so no event falls between the two.
         self.hub = await fanout.join(self.channel_layer, self.group, self)
         self.hub.online = welcome["online"]  # the freshest count this process has
+        if self.hub.next_seq is None:  # the hub's first listener: the order starts here
+            self.hub.next_seq = welcome["workshop"]["last_seq"] + 1
         await self.accept()
         await self.send_json(welcome)
         if since > welcome["workshop"]["last_seq"]:
@@ -254,6 +277,16 @@ class WorkshopRoomConsumer(ClientFrames, RoomDelivery, AsyncWebsocketConsumer):
             return
         if close:
             await self.close(close)
+
+    async def send_frame(self, text: str) -> None:
+        """``send(text_data=text)`` for the room's live events: one frame per person per
+        event, so without the layers between (see ``_frame_send``)."""
+        if self.close_sent:
+            return
+        try:
+            await (self.frame_send or self.base_send)({"type": "websocket.send", "text": text})
+        except OSError:  # the client went away (Uvicorn's ClientDisconnected)
+            self.close_sent = self.closing = True
 
     async def close(self, code=None, reason=None):
         """Close once; a second close, or one after the client left, does nothing."""

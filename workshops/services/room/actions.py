@@ -7,6 +7,7 @@ harmless: the second time, the stored event is returned as a duplicate.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from notifications.services import notify, per_language
@@ -14,7 +15,7 @@ from notifications.services import notify, per_language
 from ...models import Connection, Participant, Registration, RoomEvent, Workshop
 from ..access import is_host
 from .errors import RoomError, room_error
-from .events import Kind, Recorded, claim_next_seq, store_event
+from .events import Kind, Recorded, claim_with_actor, store_event
 from .text import is_blank, sanitise
 
 #: Longest chat message, question, poll question or notice, in characters.
@@ -34,19 +35,20 @@ class RoomAction:
     insert, so a fresh message costs no look-up for duplicates.
     """
 
-    def __init__(self, workshop_id: int, participant_id: int, client_id: str):
+    def __init__(self, workshop_id: int, participant_id: int, client_id: str, *, durable=True):
         self.workshop_id = workshop_id
         self.participant_id = participant_id
         self.client_id = (client_id or "")[:64]
         self.recorded = False
+        #: False: committed without waiting for the disk (``claim_next_seq``).
+        self.durable = durable
 
     def __enter__(self):
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
         try:
-            self.workshop = claim_next_seq(self.workshop_id)
-            self.actor = Participant.objects.select_related("user").get(
-                pk=self.participant_id, workshop_id=self.workshop_id
+            self.workshop, self.actor = claim_with_actor(
+                self.workshop_id, self.participant_id, durable=self.durable
             )
             if self.actor.is_removed or not self.actor.user.is_active:
                 raise room_error("removed")
@@ -156,11 +158,17 @@ def run_action(action: RoomAction, body) -> Recorded:
 
 
 def post_chat(workshop_id: int, participant_id: int, text, client_id: str = "") -> Recorded:
+    """A chat message: committed without waiting for the disk unless
+    ``WORKSHOPS_CHAT_WAITS_FOR_DISK`` (docs/workshops.md, "Chat and the disk");
+    every other action waits for it."""
+
     def body(a: RoomAction):
         a.require_voice()
         return a.record(Kind.CHAT_MESSAGE, data={"text": _clean_text(text)})
 
-    return run_action(RoomAction(workshop_id, participant_id, client_id), body)
+    durable = getattr(settings, "WORKSHOPS_CHAT_WAITS_FOR_DISK", False)
+    action = RoomAction(workshop_id, participant_id, client_id, durable=durable)
+    return run_action(action, body)
 
 
 def delete_message(workshop_id: int, participant_id: int, seq, client_id: str = "") -> Recorded:

@@ -46,7 +46,13 @@ def _backoff_key(workshop_id: int, person: int) -> str:
 
 
 def _add(key: str, delta: int, timeout: int) -> int:
-    """Add ``delta`` to the counter at ``key`` (created with ``timeout``); its new value."""
+    """Add ``delta`` to the counter at ``key`` (created with ``timeout``); its new value.
+
+    On Redis (``lms.cache``) one round trip; this is on every action's path.
+    """
+    add_counter = getattr(cache, "add_counter", None)
+    if add_counter is not None:
+        return add_counter(key, delta, timeout)
     try:
         return cache.incr(key, delta)
     except ValueError:  # no counter yet in this window
