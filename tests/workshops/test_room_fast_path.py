@@ -117,13 +117,13 @@ def test_a_connection_that_just_worked_is_not_checked_again(monkeypatch):
         return real_is_usable(self)
 
     def query():
-        with connections["default"].cursor() as cursor:
+        conn = connections["default"]  # the worker thread's own
+        with conn.cursor() as cursor:
             cursor.execute("SELECT 1")
+        # As in production: a persistent connection, checked before use.
+        conn.health_check_enabled, conn.close_at = True, None
 
     monkeypatch.setattr(wrapper, "is_usable", counting_is_usable)
-    # As in production: persistent connections, checked before use.
-    monkeypatch.setitem(connections["default"].settings_dict, "CONN_MAX_AGE", 60)
-    monkeypatch.setitem(connections["default"].settings_dict, "CONN_HEALTH_CHECKS", True)
     call = protocol.database_sync_to_async(query)
 
     async def calls():
