@@ -8,6 +8,7 @@ for the disk, and every other action still does.
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.cache import cache
@@ -127,6 +128,9 @@ def test_a_connection_that_just_worked_is_not_checked_again(monkeypatch):
     call = protocol.database_sync_to_async(query)
 
     async def calls():
+        # One worker thread, so that every call meets the same connection (the pool would
+        # give some calls a fresh thread, whose new connection needs no check).
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=1))
         await call()  # opens the worker thread's connection
         await call()
         first = len(checks)
