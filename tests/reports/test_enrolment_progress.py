@@ -10,6 +10,7 @@ from courses.models import Enrolment, LessonProgress
 from reports import freshness
 from reports.models import EnrolmentProgress
 from tests.reports.conftest import _certificate, pp
+from tests.reports.test_rollups import _certified_truth
 
 COLUMNS = ("user_id", "course_id", "course_key", "enrolled_at", "completed_at")
 
@@ -28,18 +29,7 @@ def _truth() -> dict[int, tuple]:
         .annotate(n=Count("pk"))
         .values_list("enrolment_id", "n")
     )
-    certified = dict(
-        Certificate.objects.filter(
-            kind=Certificate.Kind.COURSE,
-            is_current=True,
-            status__in=(Certificate.Status.VALID, Certificate.Status.AWAITING_NAME),
-            source_id__isnull=False,
-        )
-        .order_by()
-        .values("source_id")
-        .annotate(n=Count("pk"))
-        .values_list("source_id", "n")
-    )
+    certified = _certified_truth()
     return {
         row[0]: (*row[1:], done.get(row[0], 0), certified.get(row[0], 0))
         for row in Enrolment.objects.values_list("pk", *COLUMNS)
