@@ -11,15 +11,25 @@ After a failure the cache is not tried again for ``RETRY_AFTER`` seconds,
 so an outage costs each request nothing rather than one failed connection
 per cache call. ``/healthz`` still sees the outage: it calls :meth:`ping`,
 which raises.
+
+One Redis client, so one connection pool, serves every cache object of the
+process for the same location and options. Django makes a cache object per
+thread and, under ASGI, per request or WebSocket connection (its handler is
+context-local): each made its own pool, so every page and every room
+connection opened a new Redis connection, two round trips and a
+package-metadata lookup before its first command (2,000 people joining a
+room were 2,000 new Redis connections, held while they stayed).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.utils.functional import cached_property
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -34,8 +44,21 @@ UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 #: thread's cache object (Django makes one per thread).
 _down_until: dict[str, float] = {}
 
+#: The process's Redis clients, by location and options (``ResilientRedisCache._cache``).
+_clients: dict[tuple, RedisCacheClient] = {}
+_clients_lock = threading.Lock()
+
 
 class ResilientRedisCache(RedisCache):
+    @cached_property
+    def _cache(self) -> RedisCacheClient:
+        key = (tuple(self._servers), repr(sorted(self._options.items())), self._class)
+        with _clients_lock:
+            client = _clients.get(key)
+            if client is None:
+                client = _clients[key] = self._class(self._servers, **self._options)
+        return client
+
     def _guard(self, fallback, method, *args):
         location = ",".join(self._servers)
         until = _down_until.get(location)
