@@ -29,13 +29,13 @@ from django.contrib.auth import (  # noqa: E402
 from django.contrib.auth.backends import ModelBackend  # noqa: E402
 from django.contrib.auth.models import AnonymousUser, Permission  # noqa: E402
 from django.core.exceptions import ValidationError  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.crypto import constant_time_compare  # noqa: E402
 
 from accounts.middleware import SessionPolicyScopeMiddleware  # noqa: E402
 from certificates.uploads import RefuseOversizeUploads  # noqa: E402
 from lms.batching import Batch, batch_for  # noqa: E402
+from lms.dbthreads import one_thread  # noqa: E402
 from workshops.origin import SameOriginValidator  # noqa: E402
 from workshops.routing import websocket_urlpatterns  # noqa: E402
 from workshops.serverlog import install as quiet_client_mistakes  # noqa: E402
@@ -68,13 +68,13 @@ class ParallelAuthMiddleware(AuthMiddleware):
 
 
 async def _lookup_users(scopes: list[dict]) -> list:
-    lookup = DatabaseSyncToAsync(_users_for, thread_sensitive=connection.vendor == "sqlite")
+    lookup = DatabaseSyncToAsync(_users_for, thread_sensitive=one_thread())
     return await lookup(scopes)
 
 
 def _users_for(scopes: list[dict]) -> list:
     """``channels.auth.get_user`` for each of ``scopes``, in a few queries for them all."""
-    if settings.SESSION_ENGINE != DB_SESSIONS or connection.vendor == "sqlite":
+    if settings.SESSION_ENGINE != DB_SESSIONS or one_thread():
         return [get_user.func(scope) for scope in scopes]
     sessions = [scope["session"]._wrapped for scope in scopes]
     _load_sessions(sessions)

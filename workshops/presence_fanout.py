@@ -24,10 +24,10 @@ import time
 import weakref
 
 from channels.db import DatabaseSyncToAsync
-from django.db import connection
 from django.utils import timezone
 
 from lms.batching import Batch, batch_for
+from lms.dbthreads import one_thread
 
 from . import services
 
@@ -35,7 +35,7 @@ from . import services
 def database_sync_to_async(func):
     """In a worker thread of its own (on PostgreSQL), as the consumer's queries are:
     Channels' one shared thread also resolves every handshake's user."""
-    return DatabaseSyncToAsync(func, thread_sensitive=connection.vendor == "sqlite")
+    return DatabaseSyncToAsync(func, thread_sensitive=one_thread())
 
 
 logger = logging.getLogger(__name__)

@@ -1,5 +1,7 @@
 """Presence for large rooms: batched deltas, protocol 2's count mode, constant admission."""
 
+import gc
+
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
@@ -142,3 +144,21 @@ async def test_admission_costs_the_same_queries_whatever_the_room_size(live_work
     small, large = await measure()
     assert small == large
     assert large <= 25
+
+
+async def test_people_in_the_room_leave_no_database_wrapper_each(room, live_workshop):
+    """Each connection used to make a database wrapper of its own on the event loop
+    (``connection.vendor`` read in its context), eight objects in a cycle: 2,000
+    people were 2,000 of them for the cycle collector to walk, pausing every room
+    on the process. Now only the worker threads have one each."""
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    def wrappers() -> int:
+        return sum(isinstance(o, BaseDatabaseWrapper) for o in gc.get_objects())
+
+    people = await database_sync_to_async(UserFactory.create_batch)(30)
+    before = wrappers()
+    for person in people:
+        await room(person).join()
+    # The room's worker threads (six here) may each have made one.
+    assert wrappers() - before <= 8

@@ -10,7 +10,9 @@ import time
 
 from asgiref.sync import SyncToAsync
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connections
+
+from lms.dbthreads import one_thread
 
 from ..services.room import frames
 
@@ -70,7 +72,7 @@ def database_sync_to_async(func):
     by side. SQLite writes one at a time whatever we do, so there the calls
     keep to the one thread.
     """
-    return RoomDatabaseCall(func, thread_sensitive=connection.vendor == "sqlite")
+    return RoomDatabaseCall(func, thread_sensitive=one_thread())
 
 
 #: Largest frame accepted from a client, in characters (before JSON decoding).
