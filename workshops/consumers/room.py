@@ -15,7 +15,6 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.sessions import InstanceSessionWrapper
-from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.utils import translation
 
@@ -88,6 +87,11 @@ class WorkshopRoomConsumer(ClientFrames, RoomDelivery, AsyncWebsocketConsumer):
         Redis subscription per connection, and with Redis down, making it
         (pub/sub) or waiting on it (core) fails and takes the connection down.
 
+        With one source left, frames are read and dispatched in this task:
+        Channels' ``await_many_dispatch`` makes a task and an ``asyncio.wait``
+        per frame to wait on several sources, objects that each ping left
+        for the cycle collector to move along its generations.
+
         Whatever ends the connection (a close, a crash, a cancelled task), it
         leaves the hub and the room's presence.
         """
@@ -97,7 +101,8 @@ class WorkshopRoomConsumer(ClientFrames, RoomDelivery, AsyncWebsocketConsumer):
         self.base_send = send
         self.frame_send = _frame_send(send)
         try:
-            await await_many_dispatch([receive], self.dispatch)
+            while True:
+                await self.dispatch(await receive())
         except StopConsumer:
             pass
         finally:
