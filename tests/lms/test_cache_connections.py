@@ -12,7 +12,7 @@ import contextvars
 import pytest
 from django.core.cache import caches
 
-from tests.support.redis_server import redis_server
+from tests.support.redis_server import redis_server, resilient_cache
 
 
 def _opened(server) -> int:
@@ -28,15 +28,15 @@ def _opened(server) -> int:
 @pytest.fixture
 def redis(settings):
     with redis_server() as server:
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "lms.cache.ResilientRedisCache",
-                "LOCATION": server.url,
-                "KEY_PREFIX": "pool",
-                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
-            }
-        }
+        settings.CACHES = resilient_cache(server, "pool")
+        _forget_outages()  # an earlier test's outage on this port
         yield server
+
+
+def _forget_outages():
+    from lms import cache as resilient
+
+    resilient._down_until.clear()
 
 
 def _in_a_fresh_context(call):
@@ -68,9 +68,7 @@ def test_concurrent_connections_share_the_pool_and_it_survives_a_restart(redis):
 
     redis.kill()
     redis.start()
-    from lms import cache as resilient
-
-    resilient._down_until.clear()
+    _forget_outages()
     # The pool's connections died with the server; the next call reconnects.
     _in_a_fresh_context(lambda: caches["default"].set("after", "restart"))
     assert _in_a_fresh_context(lambda: caches["default"].get("after")) == "restart"

@@ -9,20 +9,13 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from courses import factories
-from tests.support.redis_server import redis_server
+from tests.support.redis_server import redis_server, resilient_cache
 
 
 @pytest.fixture
 def redis(settings):
     with redis_server() as server:
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "lms.cache.ResilientRedisCache",
-                "LOCATION": server.url,
-                "KEY_PREFIX": "outage",
-                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
-            }
-        }
+        settings.CACHES = resilient_cache(server, "outage")
         settings.CHANNEL_LAYERS = {
             "default": {
                 "BACKEND": "channels_redis.core.RedisChannelLayer",

@@ -77,3 +77,15 @@ def redis_server():
         yield server
     finally:
         server.kill()
+
+
+def resilient_cache(server: RedisServer, prefix: str) -> dict:
+    """``CACHES`` for the site's Redis cache on ``server``, with production's timeouts."""
+    return {
+        "default": {
+            "BACKEND": "lms.cache.ResilientRedisCache",
+            "LOCATION": server.url,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
