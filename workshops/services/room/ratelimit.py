@@ -78,16 +78,6 @@ def spend(workshop_id: int, person: int, cost: int = 1, *, check: bool = True) -
     return not check or total <= LIMIT
 
 
-def spent(workshop_id: int, person: int) -> bool:
-    """Whether the person's budget in this room is used up for the current window."""
-    try:
-        key = _budget_key(workshop_id, person, int(time.time()) // WINDOW)
-        return (cache.get(key) or 0) >= LIMIT
-    except Exception as error:
-        logger.warning("Room rate limit unavailable: %s", error)
-        return False
-
-
 def history_cost(size: int) -> int:
     """Units spent for ``size`` bytes of history: nothing below one unit's worth."""
     return size // HISTORY_UNIT_BYTES
